@@ -1,0 +1,29 @@
+/**
+ * The backend contract: where tensors live and which kernels run. A backend selects a
+ * tfjs backend and may register faster implementations of gft's fused kernels for it.
+ */
+import type { PluginBase } from './plugin.js';
+
+export interface BackendMemory {
+  /** Bytes the tfjs engine holds in tensors now. */
+  tensorBytes: number;
+  /** Bytes the backend has reserved (wasm heap, GPU buffers), when it can tell. */
+  reservedBytes?: number;
+}
+
+export interface Backend extends PluginBase<'backend'> {
+  /** Name of the tfjs backend this plugin selects (`wasm`, `webgpu`, `cpu`, ...). */
+  readonly tfBackend: string;
+  /**
+   * Registers the tfjs backend and this plugin's kernels, then selects the backend.
+   * Idempotent: a second call in the same process returns at once.
+   */
+  setup(): Promise<void>;
+  /** Fused kernels this backend implements natively (the rest use the generic versions). */
+  readonly fusedKernels?: readonly string[];
+  /** Kernels this backend cannot run at all, not even the generic versions. */
+  readonly unsupportedKernels?: readonly string[];
+  memory?(): BackendMemory;
+  /** Facts for reports: threads, SIMD, adapter name. */
+  describe?(): Record<string, string | number | boolean>;
+}

@@ -1,0 +1,93 @@
+/**
+ * Typed run events: the runner emits them, reporters (progress bar, JSONL, Markdown, HTML)
+ * consume them. Every event carries `type` and a wall-clock `time` (ms since epoch).
+ */
+
+export interface RunStartEvent {
+  type: 'run-start';
+  time: number;
+  runId: string;
+  /** kind -> plugin name */
+  plugins: Record<string, string>;
+  config: Record<string, unknown>;
+  trainableParams: number;
+  trainableBytes: number;
+  frozenBytes: number;
+  optimizerBytes: number;
+}
+
+export interface StepEvent {
+  type: 'step';
+  time: number;
+  step: number;
+  totalSteps: number;
+  loss: number;
+  learningRate: number;
+  microBatches: number;
+  rows: number;
+  realTokens: number;
+  computedTokens: number;
+  stepMs: number;
+  /** Real tokens (padding excluded) per second of this step. */
+  tokensPerSecond: number;
+  /** tfjs engine bytes at the peak of this step. */
+  peakTensorBytes: number;
+  rssBytes: number;
+  gradNorm?: number;
+  warmup: boolean;
+}
+
+export interface EvalEvent {
+  type: 'eval';
+  time: number;
+  step: number;
+  rows: number;
+  logLoss: number;
+  accuracy: number;
+  swapAveraged: boolean;
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  time: number;
+  step: number;
+  path: string;
+}
+
+export interface RunSummary {
+  steps: number;
+  realTokensPerSecond: number;
+  computedTokensPerSecond: number;
+  paddingRatio: number;
+  stepMsP50: number;
+  stepMsP90: number;
+  peakTensorBytes: number;
+  peakRssBytes: number;
+  finalLoss: number;
+  evalLogLoss?: number;
+  evalAccuracy?: number;
+}
+
+export interface RunEndEvent {
+  type: 'run-end';
+  time: number;
+  summary: RunSummary;
+}
+
+export interface RunErrorEvent {
+  type: 'run-error';
+  time: number;
+  code: string;
+  message: string;
+  step?: number;
+}
+
+export type RunEvent =
+  | RunStartEvent
+  | StepEvent
+  | EvalEvent
+  | CheckpointEvent
+  | RunEndEvent
+  | RunErrorEvent;
+
+export type RunEventListener = (event: RunEvent) => void;

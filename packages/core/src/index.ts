@@ -1,0 +1,33 @@
+/**
+ * @gft/core: plugin contracts, plugin-set resolution, the fused-kernel registry, the
+ * built-in plugins (padding collator, wasm backend, Hugging Face tokenizer) and the runner.
+ */
+export * from './adapter.js';
+export * from './backend.js';
+export * from './backends/wasm/index.js';
+export * from './collator.js';
+export { type GroupCost, groupUnderBudget } from './collators/grouping.js';
+export { packingStats } from './collators/packing-stats.js';
+export {
+  checkBudget,
+  type PaddingCollatorOptions,
+  paddedMicroBatch,
+  paddingCollator,
+} from './collators/padding.js';
+export { GftError, type GftErrorCode, listChoices } from './errors/gft-error.js';
+export * from './events.js';
+export * from './kernels/index.js';
+export * from './micro-batch.js';
+export * from './plugin.js';
+export { discoverPlugins, type GftPackageField, pluginEntriesOf } from './plugin-set/discover.js';
+export { describePluginSet, type Plugin, type PluginSet } from './plugin-set/plugin-set.js';
+export {
+  createPluginRegistry,
+  type PluginEntry,
+  type PluginFactory,
+  type PluginRegistry,
+} from './plugin-set/registry.js';
+export { type ResolveOptions, resolvePluginSet } from './plugin-set/resolve.js';
+export { type Tensor, tf, type Variable } from './tf.js';
+export * from './tokenizer.js';
+export { type HfTokenizerOptions, hfTokenizer } from './tokenizers/hf-tokenizer.js';

@@ -1,0 +1,2 @@
+/** The fused-kernel registry: gft kernel names, generic implementations, backend overrides. */
+export {};
