@@ -1,0 +1,2 @@
+/** Work in progress: filled in by its issue. */
+export {};
