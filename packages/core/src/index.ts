@@ -31,3 +31,4 @@ export { type ResolveOptions, resolvePluginSet } from './plugin-set/resolve.js';
 export { type Tensor, tf, type Variable } from './tf.js';
 export * from './tokenizer.js';
 export { type HfTokenizerOptions, hfTokenizer } from './tokenizers/hf-tokenizer.js';
+export * from './runner/index.js';

@@ -1,0 +1,2 @@
+/** The runner: train, evaluate, predict, bench over a resolved plugin set. */
+export {};
