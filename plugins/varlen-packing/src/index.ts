@@ -1,2 +1,3 @@
-/** Work in progress: filled in by its issue. */
-export {};
+/** @gft/plugin-varlen-packing: the packed collator (cu_seqlens, restarting positions). */
+export { packedMicroBatch } from './packed-micro-batch.js';
+export { type VarlenPackingOptions, varlenPacking } from './varlen-packing.js';
