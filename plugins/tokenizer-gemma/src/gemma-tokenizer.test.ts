@@ -67,6 +67,6 @@ describe('gemmaTokenizer', () => {
   it('is loadable by name from the built package (run `build` first)', async () => {
     const [announced] = pluginEntriesOf(new URL('..', import.meta.url).pathname);
     const factory = await announced.load();
-    expect(factory({}).name).toBe('gemma2');
+    expect((await factory({})).name).toBe('gemma2');
   });
 });
