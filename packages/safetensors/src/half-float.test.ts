@@ -25,8 +25,8 @@ describe('bfloat16', () => {
     const back = f32ToBf16(bf16ToF32(ALL));
     let mismatches = 0;
     for (let i = 0; i < 65536; i++) {
-      const isNaN = (i & 0x7f80) === 0x7f80 && (i & 0x7f) !== 0;
-      if (isNaN) expect(Number.isNaN(bf16ToF32(new Uint16Array([back[i]]))[0])).toBe(true);
+      const nanPattern = (i & 0x7f80) === 0x7f80 && (i & 0x7f) !== 0;
+      if (nanPattern) expect(Number.isNaN(bf16ToF32(new Uint16Array([back[i]]))[0])).toBe(true);
       else if (back[i] !== i) mismatches++;
     }
     expect(mismatches).toBe(0);
@@ -142,8 +142,8 @@ describe('float16', () => {
     const back = f32ToF16(wide);
     let mismatches = 0;
     for (let i = 0; i < 65536; i++) {
-      const isNaN = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
-      if (isNaN)
+      const nanPattern = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
+      if (nanPattern)
         expect(
           Number.isNaN(wide[i]) && (back[i] & 0x7c00) === 0x7c00 && (back[i] & 0x3ff) !== 0,
         ).toBe(true);
