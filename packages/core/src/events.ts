@@ -32,6 +32,8 @@ export interface StepEvent {
   tokensPerSecond: number;
   /** tfjs engine bytes at the peak of this step. */
   peakTensorBytes: number;
+  /** Bytes the backend had reserved at the peak (wasm heap, GPU buffers), when it reports them. */
+  peakReservedBytes?: number;
   rssBytes: number;
   gradNorm?: number;
   warmup: boolean;

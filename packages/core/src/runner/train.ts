@@ -1,0 +1,236 @@
+/**
+ * `train`: the training loop every plugin set shares. One optimizer step per loader batch;
+ * each micro-batch's loss is scaled by its rows / the batch's rows, so a batch split into
+ * micro-batches gives the gradient of the whole batch. Emits RunEvents, checkpoints every
+ * N steps, resumes bit for bit, and stops on a non-finite loss keeping the last good
+ * checkpoint. It does not build models or read data: the caller passes both.
+ */
+import type { Backend } from '../backend.js';
+import { GftError } from '../errors/gft-error.js';
+import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
+import { type Accumulated, accumulateGradients } from './accumulate.js';
+import { type AdamWOptions, adamW } from './adamw.js';
+import { type BatchSource, batchRows } from './batch-source.js';
+import { restoreCheckpoint, snapshot } from './checkpoint.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import { type EvalData, evaluate } from './evaluate.js';
+import { clipByGlobalNorm } from './grad-clip.js';
+import { memoryProbe } from './memory-probe.js';
+import { percentile } from './metrics.js';
+import { checkSchedule, learningRate, type ScheduleOptions } from './schedule.js';
+import { type TrainableModel, variableBytes, variableParams } from './trainable-model.js';
+
+export interface TrainOptions {
+  model: TrainableModel;
+  data: BatchSource;
+  /** Optimizer steps (= loader batches) of the whole run, resumed steps included. */
+  steps: number;
+  /** Peak lr, warm-up and decay; `totalSteps` defaults to `steps`. */
+  schedule: Omit<ScheduleOptions, 'totalSteps'> & { totalSteps?: number };
+  optimizer?: AdamWOptions;
+  /** Clip the global gradient norm to this value (default: no clipping). */
+  clipGradNorm?: number;
+  /** First steps left out of timing summaries (default 1: tfjs compiles and allocates). */
+  timingWarmupSteps?: number;
+  checkpoint?: { store: CheckpointStore; everySteps: number };
+  /** Continue from the store's latest checkpoint when there is one. */
+  resume?: boolean;
+  /** Recorded in checkpoints and run-start; the caller seeds model and data with it. */
+  seed?: number;
+  evaluation?: { data: EvalData; swapped?: EvalData };
+  onEvent?: RunEventListener;
+  runId?: string;
+  /** kind -> plugin name, for events and reports. */
+  plugins?: Record<string, string>;
+  config?: Record<string, unknown>;
+  /** For reserved-memory sampling (e.g. the wasm heap). */
+  backend?: Backend;
+}
+
+export interface TrainResult {
+  summary: RunSummary;
+  /** Loss of each step this call ran, by step number (1-based). */
+  losses: Map<number, number>;
+  /** Step the run started from (0, or the resumed checkpoint's step). */
+  startStep: number;
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { model } = options;
+  const schedule: ScheduleOptions = {
+    ...options.schedule,
+    totalSteps: options.schedule.totalSteps ?? options.steps,
+  };
+  checkSchedule(schedule);
+  const emit = (e: RunEvent) => options.onEvent?.(e);
+  const params = model.trainableVariables();
+  if (params.size === 0) {
+    throw new GftError('BAD_CONFIG', 'the model has no trainable variables: nothing to train');
+  }
+  const optimizer = adamW(params, options.optimizer);
+  const probe = memoryProbe(options.backend);
+  const timingWarmup = options.timingWarmupSteps ?? 1;
+  const every = options.checkpoint?.everySteps ?? 0;
+
+  let startStep = 0;
+  if (options.resume && options.checkpoint) {
+    const ckpt = await options.checkpoint.store.loadLatest();
+    if (ckpt) startStep = restoreCheckpoint(ckpt, model, optimizer);
+  }
+
+  emit({
+    type: 'run-start',
+    time: Date.now(),
+    runId: options.runId ?? `run-${Date.now()}`,
+    plugins: options.plugins ?? {},
+    config: { ...options.config, seed: options.seed, steps: options.steps, startStep },
+    trainableParams: variableParams(params.values()),
+    trainableBytes: variableBytes(params.values()),
+    frozenBytes: model.frozenBytes(),
+    optimizerBytes: optimizer.bytes,
+  });
+
+  const losses = new Map<number, number>();
+  const timed: StepEvent[] = [];
+  const all: StepEvent[] = [];
+  let peakTensor = 0;
+  let peakRss = 0;
+  const saveCheckpoint = async (step: number) => {
+    if (!options.checkpoint) return;
+    const path = await options.checkpoint.store.save(
+      snapshot(step, model, optimizer, { seed: options.seed, nextBatch: step }),
+    );
+    emit({ type: 'checkpoint', time: Date.now(), step, path });
+  };
+
+  try {
+    let step = startStep;
+    if (step < options.steps) {
+      for await (const batch of options.data(startStep)) {
+        const warmup = step - startStep < timingWarmup;
+        const event = runStep(batch, step, options, model, optimizer, probe, schedule, warmup);
+        step += 1;
+        losses.set(step, event.loss);
+        all.push(event);
+        if (!event.warmup) timed.push(event);
+        peakTensor = Math.max(peakTensor, event.peakTensorBytes);
+        peakRss = Math.max(peakRss, event.rssBytes);
+        emit(event);
+        if (every > 0 && (step % every === 0 || step === options.steps)) await saveCheckpoint(step);
+        if (step >= options.steps) break;
+      }
+    }
+    const basis = timed.length > 0 ? timed : all;
+    const ms = basis.reduce((n, e) => n + e.stepMs, 0);
+    const real = basis.reduce((n, e) => n + e.realTokens, 0);
+    const computed = basis.reduce((n, e) => n + e.computedTokens, 0);
+    const summary: RunSummary = {
+      steps: step,
+      realTokensPerSecond: ms > 0 ? (real * 1000) / ms : 0,
+      computedTokensPerSecond: ms > 0 ? (computed * 1000) / ms : 0,
+      paddingRatio: computed > 0 ? 1 - real / computed : 0,
+      stepMsP50: percentile(
+        basis.map((e) => e.stepMs),
+        0.5,
+      ),
+      stepMsP90: percentile(
+        basis.map((e) => e.stepMs),
+        0.9,
+      ),
+      peakTensorBytes: peakTensor,
+      peakRssBytes: peakRss,
+      finalLoss: all.length > 0 ? all[all.length - 1].loss : Number.NaN,
+    };
+    if (options.evaluation) {
+      const ev = await evaluate(model, options.evaluation.data, {
+        swapped: options.evaluation.swapped,
+      });
+      summary.evalLogLoss = ev.logLoss;
+      summary.evalAccuracy = ev.accuracy;
+      emit({
+        type: 'eval',
+        time: Date.now(),
+        step,
+        rows: ev.rows,
+        logLoss: ev.logLoss,
+        accuracy: ev.accuracy,
+        swapAveraged: ev.swapAveraged,
+      });
+    }
+    emit({ type: 'run-end', time: Date.now(), summary });
+    return { summary, losses, startStep };
+  } catch (error) {
+    const e = GftError.isInstance(error) ? error : undefined;
+    emit({
+      type: 'run-error',
+      time: Date.now(),
+      code: e?.code ?? 'INTERNAL',
+      message: (error as Error).message,
+      step: (error as { step?: number }).step,
+    });
+    throw error;
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+function runStep(
+  batch: Parameters<typeof batchRows>[0],
+  step: number,
+  options: TrainOptions,
+  model: TrainableModel,
+  optimizer: ReturnType<typeof adamW>,
+  probe: ReturnType<typeof memoryProbe>,
+  schedule: ScheduleOptions,
+  warmup: boolean,
+): StepEvent {
+  const rows = batchRows(batch);
+  const t0 = performance.now();
+  probe.reset();
+  let acc: Accumulated;
+  try {
+    acc = accumulateGradients(model, batch, () => probe.sample());
+  } catch (error) {
+    if (GftError.isInstance(error) && error.code === 'NON_FINITE_LOSS') {
+      const where = options.checkpoint?.store.latestLocation();
+      const full = new GftError(
+        'NON_FINITE_LOSS',
+        `${error.message.replace('{step}', `step ${step + 1}`)}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No checkpoint was written before it.'} Lower the learning rate or set clipGradNorm.`,
+        { where: `step ${step + 1}` },
+      );
+      (full as { step?: number }).step = step + 1;
+      throw full;
+    }
+    throw error;
+  }
+  const { loss, realTokens: real, computedTokens: computed } = acc;
+  const disposeAcc = () => {
+    for (const g of acc.grads.values()) g.dispose();
+    acc.grads.clear();
+  };
+  const gradNorm = clipByGlobalNorm(acc.grads, options.clipGradNorm);
+  const lr = learningRate(schedule, step);
+  optimizer.step(acc.grads, lr);
+  disposeAcc();
+  probe.sample();
+  const stepMs = performance.now() - t0;
+  return {
+    type: 'step',
+    time: Date.now(),
+    step: step + 1,
+    totalSteps: options.steps,
+    loss,
+    learningRate: lr,
+    microBatches: batch.length,
+    rows,
+    realTokens: real,
+    computedTokens: computed,
+    stepMs,
+    tokensPerSecond: stepMs > 0 ? (real * 1000) / stepMs : 0,
+    peakTensorBytes: probe.peakTensorBytes,
+    peakReservedBytes: probe.peakReservedBytes || undefined,
+    rssBytes: probe.peakRssBytes,
+    gradNorm,
+    warmup,
+  };
+}
