@@ -52,12 +52,23 @@ export interface WeightSource {
   readF32?(): Float32Array;
   /** Tensors stored under `${name}.${suffix}` (bitsandbytes 4-bit layout), by suffix. */
   companions?: Readonly<Record<string, CompanionTensor>>;
+  /**
+   * The tensor under `name` exactly as stored, when that is not a dense float weight
+   * (bitsandbytes 4-bit: packed U8 [ceil(out*in / 2), 1]); `shape` above stays [out, in].
+   */
+  stored?: CompanionTensor;
+}
+
+/** Per-call options of `Linear.apply`. */
+export interface LinearApplyOptions {
+  /** True in a training step: enables dropout-like behaviour (default false: eval). */
+  training?: boolean;
 }
 
 /** One linear projection as the technique computes it. */
 export interface Linear {
   /** x: [N, in] -> [N, out] */
-  apply(x: tf.Tensor2D): tf.Tensor2D;
+  apply(x: tf.Tensor2D, options?: LinearApplyOptions): tf.Tensor2D;
   /**
    * Trainable variables by key relative to the site, e.g. `weight` (full-ft) or
    * `lora_A.weight` and `lora_B.weight` (LoRA). Empty when nothing here trains.

@@ -17,6 +17,7 @@ export {
 export { GftError, type GftErrorCode, listChoices } from './errors/gft-error.js';
 export * from './events.js';
 export * from './kernels/index.js';
+export * from './memory.js';
 export * from './micro-batch.js';
 export * from './plugin.js';
 export { discoverPlugins, type GftPackageField, pluginEntriesOf } from './plugin-set/discover.js';

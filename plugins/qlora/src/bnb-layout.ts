@@ -1,0 +1,145 @@
+/**
+ * Reads a weight stored in bitsandbytes' 4-bit serialisation layout (what
+ * `Linear4bit.state_dict()` writes, e.g. a `load_in_4bit` checkpoint): the packed codes
+ * under the weight's own key plus companions `absmax`, `quant_map`, `nested_absmax`,
+ * `nested_quant_map` and `quant_state.bitsandbytes__nf4` (UTF-8 JSON). The JSON's
+ * `nested_offset` is authoritative: it is the offset the writer subtracted.
+ *
+ * Not here: quantising dense weights (nf4-weight.ts).
+ */
+import { type CompanionTensor, GftError, type WeightSource } from '@gft/core';
+import type { DoubleQuantAbsmax } from './double-quant.js';
+import { DYNAMIC_MAP, NF4_CODE } from './nf4-tables.js';
+import type { Nf4Weight } from './nf4-weight.js';
+
+export const QUANT_STATE_SUFFIX = 'quant_state.bitsandbytes__nf4';
+
+/** The parsed `quant_state.bitsandbytes__nf4` JSON. */
+export interface BnbQuantState {
+  quant_type: string;
+  blocksize: number;
+  dtype: string;
+  shape: number[];
+  nested_blocksize?: number;
+  nested_dtype?: string;
+  nested_offset?: number;
+}
+
+/** True when the source carries bitsandbytes 4-bit companions. */
+export function isBnb4bit(source: WeightSource): boolean {
+  return source.companions?.[QUANT_STATE_SUFFIX] !== undefined;
+}
+
+function bytesOf(t: CompanionTensor): Uint8Array {
+  const v = t.read();
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function f32Of(t: CompanionTensor, where: string): Float32Array {
+  if (t.dtype !== 'F32') {
+    throw new GftError('BAD_CHECKPOINT', `${where}: expected F32, found ${t.dtype}`, { where });
+  }
+  const v = t.read();
+  // Copy: the reader may hand out a view of a buffer it reuses.
+  return new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+}
+
+/** Same values as the shared constant? Then share it (so it is counted once). */
+function shareIfEqual(table: Float32Array, constant: Float32Array): Float32Array {
+  if (table.length !== constant.length) return table;
+  for (let i = 0; i < table.length; i++) if (!Object.is(table[i], constant[i])) return table;
+  return constant;
+}
+
+/** Builds an Nf4Weight from a bitsandbytes 4-bit weight source. */
+export function nf4FromBnb(source: WeightSource): Nf4Weight {
+  const c = source.companions ?? {};
+  const need = (suffix: string): CompanionTensor => {
+    const t = c[suffix];
+    if (!t) {
+      throw new GftError(
+        'BAD_CHECKPOINT',
+        `${source.name}: bitsandbytes 4-bit weight lacks '${source.name}.${suffix}' (has: ${Object.keys(c).join(', ') || '(none)'})`,
+        { where: source.name },
+      );
+    }
+    return t;
+  };
+  const state = JSON.parse(
+    new TextDecoder().decode(bytesOf(need(QUANT_STATE_SUFFIX))),
+  ) as BnbQuantState;
+  if (state.quant_type !== 'nf4') {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}: quant_type '${state.quant_type}' is not supported (supported: nf4)`,
+      { where: source.name },
+    );
+  }
+  const [out, inF] = source.shape;
+  if (state.shape.length !== 2 || state.shape[0] !== out || state.shape[1] !== inF) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}: quant_state shape [${state.shape}] differs from the site's [${out}, ${inF}]`,
+      { where: source.name },
+    );
+  }
+  if (!source.stored) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}: no packed 4-bit data (WeightSource.stored)`,
+      {
+        where: source.name,
+      },
+    );
+  }
+  const n = out * inF;
+  const packed = bytesOf(source.stored).slice();
+  if (packed.length !== Math.ceil(n / 2)) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}: ${packed.length} packed bytes, expected ${Math.ceil(n / 2)} for [${out}, ${inF}]`,
+      { where: source.name },
+    );
+  }
+  const nblocks = Math.ceil(n / state.blocksize);
+  const code = shareIfEqual(f32Of(need('quant_map'), `${source.name}.quant_map`), NF4_CODE);
+  const absmaxT = need('absmax');
+  let absmax: DoubleQuantAbsmax;
+  if (c['nested_absmax']) {
+    if (state.nested_offset === undefined) {
+      throw new GftError(
+        'BAD_CHECKPOINT',
+        `${source.name}: nested quant state lacks nested_offset`,
+        {
+          where: source.name,
+        },
+      );
+    }
+    absmax = {
+      qabsmax: bytesOf(absmaxT).slice(),
+      nestedAbsmax: f32Of(c['nested_absmax'], `${source.name}.nested_absmax`),
+      offset: Math.fround(state.nested_offset),
+      nestedBlocksize: state.nested_blocksize ?? 256,
+      nestedMap: shareIfEqual(
+        f32Of(need('nested_quant_map'), `${source.name}.nested_quant_map`),
+        DYNAMIC_MAP,
+      ),
+    };
+  } else {
+    // Without double quantisation the absmax is plain float32: hold it as an exact
+    // "double quant" with one nested block of scale 1 would lose bits, so reject instead.
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}: 4-bit weight without double quantisation is not supported (bnb_4bit_use_double_quant: true is)`,
+      { where: source.name },
+    );
+  }
+  if (absmax.qabsmax.length !== nblocks) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}.absmax: ${absmax.qabsmax.length} blocks, expected ${nblocks}`,
+      { where: `${source.name}.absmax` },
+    );
+  }
+  return { shape: [out, inF], blocksize: state.blocksize, packed, code, absmax };
+}
