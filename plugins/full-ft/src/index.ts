@@ -1,2 +1,2 @@
-/** Work in progress: filled in by its issue. */
-export {};
+/** @gft/plugin-full-ft: the full fine-tuning technique (every weight trains). */
+export { type FullFineTuneOptions, fullFineTune } from './full-fine-tune.js';

@@ -1,0 +1,83 @@
+/**
+ * One Gemma / Gemma-2 decoder layer on flattened token rows: attention (GQA, RoPE, varlen
+ * fused kernel with the layer's window and softcap) and the gated GELU MLP, with the
+ * family's norm placement. Not the embedding or the heads (model.ts, heads.ts).
+ *
+ * Shape legend: N = token rows, D = hidden, H = heads, KV = kv heads, hd = head dim.
+ */
+import { geluGate, type Linear, type LinearModule, rmsNorm, tf, varlenAttention } from '@gft/core';
+import type { BatchContext } from './batch-context.js';
+import { attentionScale, type GemmaConfig, layerAttention } from './config.js';
+import { applyRope } from './rope.js';
+
+export interface LayerWeights {
+  /** By HF norm name (`input_layernorm`, ...): [D] each. */
+  norms: Record<string, tf.Tensor1D>;
+  linears: Record<LinearModule, Linear>;
+}
+
+function norm(config: GemmaConfig, x: tf.Tensor2D, w: tf.Tensor1D): tf.Tensor2D {
+  return rmsNorm({ x, weight: w }, { eps: config.rmsNormEps });
+}
+
+/** n: [N, D] normed input -> [N, D] attention output after o_proj. */
+function attention(
+  config: GemmaConfig,
+  layer: number,
+  w: LayerWeights,
+  n: tf.Tensor2D,
+  ctx: BatchContext,
+): tf.Tensor2D {
+  const hd = config.headDim;
+  const q = applyRope(w.linears.q_proj.apply(n), ctx.cos, ctx.sin, hd);
+  const k = applyRope(w.linears.k_proj.apply(n), ctx.cos, ctx.sin, hd);
+  const v = w.linears.v_proj.apply(n);
+  const sliding = layerAttention(config, layer) === 'sliding_attention';
+  const out = varlenAttention(
+    { q, k, v },
+    {
+      cuSeqlens: ctx.cuSeqlens,
+      numHeads: config.numHeads,
+      numKvHeads: config.numKvHeads,
+      headDim: hd,
+      scale: attentionScale(config),
+      softcap: config.family === 'gemma2' ? (config.attnSoftcap ?? 0) : 0,
+      window: sliding ? (config.slidingWindow ?? 0) : 0,
+    },
+  );
+  return w.linears.o_proj.apply(out);
+}
+
+/** n: [N, D] -> [N, D] */
+function mlp(w: LayerWeights, n: tf.Tensor2D): tf.Tensor2D {
+  const gated = geluGate({ gate: w.linears.gate_proj.apply(n), up: w.linears.up_proj.apply(n) });
+  return w.linears.down_proj.apply(gated);
+}
+
+/** x: [N, D] -> [N, D] */
+export function decoderLayer(
+  config: GemmaConfig,
+  layer: number,
+  w: LayerWeights,
+  x: tf.Tensor2D,
+  ctx: BatchContext,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    const nm = w.norms;
+    if (config.family === 'gemma2') {
+      const a = norm(
+        config,
+        attention(config, layer, w, norm(config, x, nm.input_layernorm), ctx),
+        nm.post_attention_layernorm,
+      );
+      const h = tf.add(x, a) as tf.Tensor2D;
+      const m = mlp(w, norm(config, h, nm.pre_feedforward_layernorm));
+      return tf.add(h, norm(config, m, nm.post_feedforward_layernorm)) as tf.Tensor2D;
+    }
+    const h = tf.add(
+      x,
+      attention(config, layer, w, norm(config, x, nm.input_layernorm), ctx),
+    ) as tf.Tensor2D;
+    return tf.add(h, mlp(w, norm(config, h, nm.post_attention_layernorm))) as tf.Tensor2D;
+  });
+}

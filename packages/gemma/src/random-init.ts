@@ -1,0 +1,65 @@
+/**
+ * Seeded random initialisation of a whole model as a `WeightStore` (the `small` default run
+ * has no checkpoint): N(0, 0.02) for embeddings, projections and the score head (HF's
+ * initializer_range), zeros for norms (Gemma's (1 + w) makes that the identity scale).
+ * Each tensor's stream depends only on the seed and its name, so build order does not matter.
+ */
+import type { WeightSource } from '@gft/core';
+import type { GemmaConfig } from './config.js';
+import { paramSpecs } from './params.js';
+import type { WeightStore } from './weight-store.js';
+
+function hash(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** n values from N(0, std) (mulberry32 + Box-Muller), deterministic in (seed, name). */
+export function seededNormal(n: number, std: number, seed: number, name: string): Float32Array {
+  let state = hash(name, seed);
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(next())) * std;
+    const a = 2 * Math.PI * next();
+    out[i] = r * Math.cos(a);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(a);
+  }
+  return out;
+}
+
+export interface RandomInitOptions {
+  seed?: number;
+  /** Standard deviation of weights (default 0.02). */
+  std?: number;
+  /** Include a `score.weight` head (default true). */
+  withScore?: boolean;
+}
+
+export function randomWeights(config: GemmaConfig, options: RandomInitOptions = {}): WeightStore {
+  const seed = options.seed ?? 0;
+  const std = options.std ?? 0.02;
+  const specs = new Map(paramSpecs(config, options.withScore ?? true).map((s) => [s.name, s]));
+  return {
+    label: `random init (seed ${seed})`,
+    names: () => [...specs.keys()],
+    shape: (name) => specs.get(name)!.shape,
+    source(name): WeightSource {
+      const s = specs.get(name)!;
+      const size = s.shape.reduce((a, b) => a * b, 1);
+      return {
+        name,
+        shape: [s.shape[0], s.shape[1] ?? 1],
+        readF32: () =>
+          s.role === 'norm' ? new Float32Array(size) : seededNormal(size, std, seed, name),
+      };
+    },
+  };
+}
