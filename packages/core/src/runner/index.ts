@@ -7,6 +7,13 @@ export {
   bagOfTokensModel,
 } from './bag-of-tokens-model.js';
 export { arrayBatchSource, type BatchSource, batchRows } from './batch-source.js';
+export {
+  type BenchCell,
+  type BenchMatrix,
+  type BenchRecord,
+  cellId,
+  expandMatrix,
+} from './bench-matrix.js';
 export { restoreCheckpoint, snapshot } from './checkpoint.js';
 export {
   type CheckpointData,

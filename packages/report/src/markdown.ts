@@ -1,0 +1,45 @@
+/** `report.md`: one table, a row per bench cell, failures listed with their reason. */
+import type { BenchRecord } from '@gft/core';
+import { formatBytes, formatCount, formatNumber } from './format.js';
+import { baselineOf, type ReportOptions, reportRows } from './rows.js';
+
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderMarkdown(
+  records: readonly BenchRecord[],
+  options: ReportOptions = {},
+): string {
+  const rows = reportRows(records, options);
+  const base = baselineOf(records, options.baseline);
+  const first = records[0]?.cell;
+  const lines = [
+    `# ${options.title ?? 'gft bench'}`,
+    '',
+    first
+      ? `Preset \`${first.preset}\`, ${first.steps} steps per cell (${first.warmupSteps} warm-up steps left out of timings). Baseline: \`${base?.cell.id ?? 'none (no cell succeeded)'}\`.`
+      : 'No cells.',
+    '',
+    '| combination | real tokens/s | vs baseline | step p50 / p90 (ms) | peak tensor memory | peak RSS | trainable params | padding | final train loss | eval log loss |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    if (!r.ok) {
+      lines.push(`| ${r.id} | failed | | | | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${r.id} | ${formatNumber(r.tokensPerSecond)} | ${r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`} | ${formatNumber(r.stepMsP50, 0)} / ${formatNumber(r.stepMsP90, 0)} | ${formatBytes(r.peakTensorBytes)} | ${formatBytes(r.peakRssBytes)} | ${formatCount(r.trainableParams)} | ${r.paddingRatio === undefined ? '-' : `${(r.paddingRatio * 100).toFixed(1)}%`} | ${formatNumber(r.finalLoss, 4)} | ${formatNumber(r.evalLogLoss, 4)} |`,
+    );
+  }
+  const failed = rows.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    lines.push('', '## Failed combinations', '');
+    for (const r of failed) lines.push(`- \`${r.id}\`: ${escapeCell(r.error ?? 'failed')}`);
+  }
+  lines.push(
+    '',
+    'Real tokens exclude padding. Padding is the share of computed tokens that are padding. Memory is sampled after each micro-batch backward and after the optimizer step.',
+    '',
+  );
+  return lines.join('\n');
+}
