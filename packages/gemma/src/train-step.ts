@@ -77,7 +77,7 @@ function checkpointedStep(model: GemmaModel, ctx: BatchContext, scale: number): 
   const headOut = head([inputs[layers], ...headVars.map(([, v]) => v)]);
   headOut.value.dispose();
   let dx = headOut.grads[0] as tf.Tensor2D;
-  headVars.forEach(([k], j) => accumulate(grads, k, headOut.grads[j + 1]));
+  for (const [j, [k]] of headVars.entries()) accumulate(grads, k, headOut.grads[j + 1]);
   inputs.pop()?.dispose();
 
   for (let i = layers - 1; i >= 0; i--) {
@@ -90,7 +90,7 @@ function checkpointedStep(model: GemmaModel, ctx: BatchContext, scale: number): 
     dx.dispose();
     x.dispose();
     dx = g[0] as tf.Tensor2D;
-    lv.forEach(([k], j) => accumulate(grads, k, g[j + 1]));
+    for (const [j, [k]] of lv.entries()) accumulate(grads, k, g[j + 1]);
   }
   const embedVar = outer.get('model.embed_tokens.weight');
   if (embedVar) {
