@@ -1,2 +1,40 @@
-/** Work in progress: filled in by its issue. */
-export {};
+/**
+ * @gft/plugin-lora: LoRA for gft (PEFT semantics and adapter files), plus the parts other
+ * LoRA-family techniques reuse: frozen-base factories, variant strategies, PEFT IO.
+ */
+export {
+  denseProjection,
+  type FrozenBaseFactory,
+  type FrozenProjection,
+  readDense,
+} from './frozen-projection.js';
+export { lora } from './lora.js';
+export {
+  createLoraAdapter,
+  type LoraAdapter,
+  type LoraAdapterParts,
+  loraOptionsFromPeft,
+} from './lora-adapter.js';
+export { frozenLinear, isLoraLinear, type LoraLinear, loraLinear } from './lora-linear.js';
+export {
+  deltaWeight,
+  type LoraLayerContext,
+  type LoraVariant,
+  standardLora,
+} from './lora-variant.js';
+export { type LoraConfig, type LoraOptions, resolveLoraOptions, targetsSite } from './options.js';
+export {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  fromPeftConfig,
+  type PeftLoraConfig,
+  toPeftConfig,
+} from './peft-config.js';
+export {
+  loadPeftTensors,
+  PEFT_PREFIX,
+  peftTensors,
+  readPeftConfig,
+  savePeftAdapter,
+} from './peft-io.js';
+export { hashString, kaimingUniformA, seededUniform } from './seeded-random.js';
