@@ -104,7 +104,8 @@ export class GemmaModel {
         model.layers.push({ norms, linears });
       }
       param(FINAL_NORM_KEY, 'norm', [d], () => readDense(weights, FINAL_NORM_KEY));
-      if (hasScore || model.head.kind === 'classification') {
+      // The verdict head reads the tied embedding; a checkpoint's score head is then unused.
+      if (model.head.kind === 'classification') {
         const shape = [config.numLabels, d];
         param(SCORE_KEY, 'head', shape, () =>
           hasScore
