@@ -83,7 +83,9 @@ export function nf4FromBnb(source: WeightSource): Nf4Weight {
       { where: source.name },
     );
   }
-  if (!source.stored) {
+  // `stored` per the core contract; '' is where @gft/gemma's loader puts it.
+  const storedTensor = source.stored ?? c[''];
+  if (!storedTensor) {
     throw new GftError(
       'BAD_CHECKPOINT',
       `${source.name}: no packed 4-bit data (WeightSource.stored)`,
@@ -93,7 +95,7 @@ export function nf4FromBnb(source: WeightSource): Nf4Weight {
     );
   }
   const n = out * inF;
-  const packed = bytesOf(source.stored).slice();
+  const packed = bytesOf(storedTensor).slice();
   if (packed.length !== Math.ceil(n / 2)) {
     throw new GftError(
       'BAD_CHECKPOINT',

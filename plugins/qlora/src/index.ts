@@ -1,2 +1,25 @@
-/** Work in progress: filled in by its issue. */
-export {};
+/**
+ * @gft/plugin-qlora: QLoRA for gft. NF4 with double quantisation exactly as bitsandbytes
+ * stores it, the generic NF4 matmul kernel, bitsandbytes 4-bit checkpoint reading.
+ */
+export { type BnbQuantState, isBnb4bit, nf4FromBnb, QUANT_STATE_SUFFIX } from './bnb-layout.js';
+export {
+  absmaxOffset,
+  type DoubleQuantAbsmax,
+  dequantizeAbsmax,
+  dequantizeAbsmaxAt,
+  doubleQuantize,
+} from './double-quant.js';
+export { nf4MatMulGeneric, registerNf4MatMulGeneric, tileRowsFor } from './nf4-matmul.js';
+export { nf4Projection, nf4SiteBytes, nf4WeightOf } from './nf4-projection.js';
+export { dequantizeNf4Range, NF4_ZERO_INDEX, nf4IndexAt, quantizeNf4 } from './nf4-quantize.js';
+export { DYNAMIC_MAP, NF4_CODE } from './nf4-tables.js';
+export { type Nf4Tensors, nf4ToTensors } from './nf4-tensors.js';
+export {
+  dequantizeNf4Weight,
+  dequantizeRows,
+  type Nf4Weight,
+  nf4WeightBytes,
+  quantizeNf4Weight,
+} from './nf4-weight.js';
+export { type QloraOptions, qlora } from './qlora.js';

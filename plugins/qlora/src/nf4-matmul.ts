@@ -71,7 +71,9 @@ function dequantTile(
     const s1 = Math.min(packed.size, Math.ceil(e1 / perElem));
     const units = packed.slice(s0, s1 - s0).expandDims(1);
     const divisors = perElem === 2 ? shifts.bytes : shifts.words;
-    const idx = tf.mod(tf.floorDiv(units, divisors), 16).reshape([-1]) as tf.Tensor1D;
+    const idx = tf
+      .mod(tf.floorDiv(units, divisors), tf.scalar(16, 'int32'))
+      .reshape([-1]) as tf.Tensor1D;
     const b0 = e0 / blockSize;
     const nbt = Math.ceil((e1 - e0) / blockSize);
     let values = tf.gather(code, idx.slice(0, Math.min(idx.size, nbt * blockSize)));
@@ -91,12 +93,12 @@ export function nf4MatMulGeneric(inputs: Nf4MatMulInputs, attrs: Nf4MatMulAttrs)
   for (let r0 = 0; r0 < outFeatures; r0 += tileRows) {
     tiles.push([r0, Math.min(outFeatures, r0 + tileRows)]);
   }
-  const f = tf.customGrad((x, save) => {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = args[0] as tf.Tensor2D;
+    const save = args[1] as tf.GradSaveFunc;
     save([packed, absmax]);
     const parts = tiles.map(([r0, r1]) =>
-      tf.tidy(() =>
-        tf.matMul(x as tf.Tensor2D, dequantTile(packed, absmax, attrs, r0, r1), false, true),
-      ),
+      tf.tidy(() => tf.matMul(x, dequantTile(packed, absmax, attrs, r0, r1), false, true)),
     );
     const value = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
     if (parts.length > 1) for (const p of parts) p.dispose();
@@ -109,7 +111,7 @@ export function nf4MatMulGeneric(inputs: Nf4MatMulInputs, attrs: Nf4MatMulAttrs)
         for (const [r0, r1] of tiles) {
           const part = tf.tidy(() =>
             tf.matMul(g.slice([0, r0], [g.shape[0], r1 - r0]), dequantTile(p, a, attrs, r0, r1)),
-          );
+          ) as tf.Tensor2D;
           if (dx) {
             const sum = tf.add(dx, part) as tf.Tensor2D;
             dx.dispose();

@@ -83,7 +83,7 @@ export function dequantizedAbsmax(t: Nf4Tensors): tf.Tensor1D {
   return tf.tidy(() => {
     const divisors = tf.tensor2d([1, 256, 65536, 16777216], [1, 4], 'int32');
     const q = tf
-      .mod(tf.floorDiv(t.qabsmaxWords.expandDims(1), divisors), 256)
+      .mod(tf.floorDiv(t.qabsmaxWords.expandDims(1), divisors), tf.scalar(256, 'int32'))
       .reshape([-1]) as tf.Tensor1D;
     const nn = t.nestedAbsmax.size;
     const total = nn * t.nestedBlocksize;
