@@ -10,5 +10,13 @@ export {
   probeAdapter,
 } from './acquire-adapter.js';
 export type { AdapterAttempt } from './adapter-attempts.js';
+export { installWebGpuKernels, WEBGPU_FUSED_KERNELS } from './kernels/install.js';
+export { nf4MatMulWebGpu } from './kernels/nf4-matmul.js';
+export {
+  type AttentionAttrs,
+  varlenAttentionBackward,
+  varlenAttentionForward,
+  varlenAttentionWebGpu,
+} from './kernels/varlen-attention.js';
 export { SWIFTSHADER_ICD_CANDIDATES } from './node-dawn.js';
 export { adapterOptions, type WebGpuBackendOptions, webgpu } from './webgpu-backend.js';

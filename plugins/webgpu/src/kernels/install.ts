@@ -1,14 +1,21 @@
 /**
  * Registers gft's WGSL fused kernels for the `webgpu` backend in core's fused-kernel
- * registry, once per process. Kernels not listed here run their generic (tfjs ops)
- * versions, which work on webgpu too.
+ * registry, once per process. Kernels not listed here (RMSNorm, GELU gate) run their
+ * generic tfjs-op versions, which work on webgpu too.
  */
-import { registerFusedKernel, VARLEN_ATTENTION, type VarlenAttentionInputs } from '@gft/core';
+import {
+  NF4_MATMUL,
+  type Nf4MatMulInputs,
+  registerFusedKernel,
+  VARLEN_ATTENTION,
+  type VarlenAttentionInputs,
+} from '@gft/core';
+import { nf4MatMulWebGpu } from './nf4-matmul.js';
 import { varlenAttentionWebGpu } from './varlen-attention.js';
 
 const SOURCE = '@gft/plugin-webgpu';
 
-export const WEBGPU_FUSED_KERNELS: readonly string[] = [VARLEN_ATTENTION];
+export const WEBGPU_FUSED_KERNELS: readonly string[] = [VARLEN_ATTENTION, NF4_MATMUL];
 
 let installed = false;
 
@@ -20,6 +27,12 @@ export function installWebGpuKernels(): void {
     backendName: 'webgpu',
     source: SOURCE,
     kernelFunc: (inputs: VarlenAttentionInputs, attrs) => varlenAttentionWebGpu(inputs, attrs),
+  });
+  registerFusedKernel({
+    kernelName: NF4_MATMUL,
+    backendName: 'webgpu',
+    source: SOURCE,
+    kernelFunc: (inputs: Nf4MatMulInputs, attrs) => nf4MatMulWebGpu(inputs, attrs),
   });
   installed = true;
 }
