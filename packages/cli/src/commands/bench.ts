@@ -1,0 +1,136 @@
+/**
+ * `gft bench`: expands the matrix and runs each cell in its own child process (a fork of
+ * this CLI's entry running the hidden `bench-cell` command), so memory is measured per
+ * cell and one failing cell is reported while the others continue. Records go to
+ * `<out>/bench.jsonl`, then @gft/report writes `report.md` and `report.html`.
+ */
+import { fork } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type BenchCell,
+  type BenchRecord,
+  expandMatrix,
+  GftError,
+  type StepEvent,
+} from '@gft/core';
+import { writeReport } from '@gft/report';
+import type { RunConfig } from '../config.js';
+import { trainCommand } from './train.js';
+
+export async function benchCommand(config: RunConfig, log: (line: string) => void) {
+  const cells = expandMatrix({
+    adapters: config.adapters,
+    collators: config.collators,
+    backends: config.backends,
+    preset: config.preset,
+    steps: config.steps,
+    warmupSteps: config.warmupSteps,
+    baseline: config.baseline,
+  });
+  mkdirSync(config.out, { recursive: true });
+  const jsonl = join(config.out, 'bench.jsonl');
+  writeFileSync(jsonl, '');
+  const entry = process.env.GFT_CLI_ENTRY ?? process.argv[1];
+  const records: BenchRecord[] = [];
+  for (const [i, cell] of cells.entries()) {
+    log(`[${i + 1}/${cells.length}] ${cell.id} ...`);
+    const record = await runCell(entry, cell, config);
+    records.push(record);
+    appendFileSync(jsonl, `${JSON.stringify(record)}\n`);
+    log(
+      record.ok
+        ? `[${i + 1}/${cells.length}] ${cell.id}: ${Math.round(record.summary!.realTokensPerSecond)} tok/s, final loss ${record.summary!.finalLoss.toFixed(4)} (${Math.round(record.wallMs! / 1000)} s)`
+        : `[${i + 1}/${cells.length}] ${cell.id}: FAILED ${record.error?.code}: ${record.error?.message}`,
+    );
+  }
+  const report = await writeReport(records, config.out, { baseline: config.baseline });
+  return { jsonl, ...report, cells: records.length, failed: records.filter((r) => !r.ok).length };
+}
+
+function runCell(entry: string, cell: BenchCell, config: RunConfig): Promise<BenchRecord> {
+  const cellConfig: RunConfig = {
+    ...config,
+    adapter: cell.adapter,
+    collator: cell.collator,
+    backend: cell.backend,
+    checkpointEvery: 0,
+  };
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let record: BenchRecord | undefined;
+    let stderr = '';
+    const child = fork(entry, ['bench-cell', JSON.stringify({ cell, config: cellConfig })], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    child.stderr?.on('data', (d) => {
+      stderr = (stderr + d).slice(-4000);
+    });
+    child.on('message', (m) => {
+      record = m as BenchRecord;
+    });
+    child.on('exit', (code, signal) => {
+      resolve(
+        record ?? {
+          cell,
+          ok: false,
+          wallMs: Date.now() - started,
+          error: {
+            code: signal ? `SIGNAL_${signal}` : `EXIT_${code}`,
+            message:
+              stderr.trim().split('\n').slice(-3).join(' / ') ||
+              'the cell process died without a result',
+          },
+        },
+      );
+    });
+  });
+}
+
+/** The child side: one cell, one training run; the record goes back over IPC. */
+export async function benchCellCommand(payload: string): Promise<number> {
+  const { cell, config } = JSON.parse(payload) as { cell: BenchCell; config: RunConfig };
+  const started = Date.now();
+  const steps: StepEvent[] = [];
+  let start:
+    | {
+        trainableParams: number;
+        trainableBytes: number;
+        frozenBytes: number;
+        optimizerBytes: number;
+      }
+    | undefined;
+  let record: BenchRecord;
+  try {
+    const result = await trainCommand(
+      config,
+      (e) => {
+        if (e.type === 'step') steps.push(e);
+        if (e.type === 'run-start') start = e;
+      },
+      false,
+    );
+    record = {
+      cell,
+      ok: true,
+      trainableParams: start?.trainableParams,
+      trainableBytes: start?.trainableBytes,
+      frozenBytes: start?.frozenBytes,
+      optimizerBytes: start?.optimizerBytes,
+      summary: result.summary,
+      losses: steps.map((s) => s.loss),
+      stepMs: steps.filter((s) => !s.warmup).map((s) => s.stepMs),
+      wallMs: Date.now() - started,
+    };
+  } catch (error) {
+    const e = error as Error;
+    record = {
+      cell,
+      ok: false,
+      wallMs: Date.now() - started,
+      error: { code: GftError.isInstance(e) ? e.code : e.name, message: e.message },
+    };
+  }
+  await new Promise<void>((resolve) => process.send!(record, () => resolve()));
+  return record.ok ? 0 : 1;
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GftError } from '@gft/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, loadConfig } from './config.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'gft-config-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function errorOf(f: () => unknown): GftError {
+  try {
+    f();
+  } catch (e) {
+    if (GftError.isInstance(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a GftError');
+}
+
+describe('loadConfig', () => {
+  it('merges flags over the file over the defaults, converting flag strings', () => {
+    const file = join(tmp, 'ok.json');
+    writeFileSync(file, JSON.stringify({ preset: 'tiny', steps: 7, adapters: ['lora'] }));
+    const c = loadConfig(file, {
+      steps: '9',
+      collators: 'padding,varlen-packing',
+      swapAverage: 'true',
+    });
+    expect(c).toEqual({
+      ...DEFAULT_CONFIG,
+      preset: 'tiny',
+      steps: 9,
+      adapters: ['lora'],
+      collators: ['padding', 'varlen-packing'],
+      swapAverage: true,
+    });
+  });
+  it('names the bad field, the file and what it must be', () => {
+    const file = join(tmp, 'bad.json');
+    writeFileSync(file, JSON.stringify({ batchSize: 0 }));
+    const e = errorOf(() => loadConfig(file, {}));
+    expect(e.code).toBe('BAD_CONFIG');
+    expect(e.where).toBe('batchSize');
+    expect(e.message).toContain(`${file}: field 'batchSize' must be an integer >= 1`);
+    expect(errorOf(() => loadConfig(undefined, { decay: 'step' })).message).toContain(
+      'one of constant, linear, cosine',
+    );
+  });
+  it('rejects unknown fields listing the known ones', () => {
+    const file = join(tmp, 'unknown.json');
+    writeFileSync(file, JSON.stringify({ lerning_rate: 1 }));
+    const e = errorOf(() => loadConfig(file, {}));
+    expect(e.message).toMatch(/unknown field 'lerning_rate'; known fields: .*lr,/);
+  });
+  it('reports unreadable JSON with the file name', () => {
+    const file = join(tmp, 'broken.json');
+    writeFileSync(file, '{ "steps": ');
+    expect(errorOf(() => loadConfig(file, {})).message).toContain(`cannot read config ${file}`);
+  });
+});

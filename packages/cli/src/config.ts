@@ -1,0 +1,208 @@
+/**
+ * The run config: a JSON file and/or flags, validated field by field with errors that name
+ * the field, say what it must be and what it got. Flags override the file; defaults fill
+ * the rest. Not here: what the fields do (the commands read them).
+ */
+import { readFileSync } from 'node:fs';
+import { GftError } from '@gft/core';
+
+export interface RunConfig {
+  preset: string;
+  adapter: string;
+  collator: string;
+  backend: string;
+  tokenizer: string;
+  /** Options passed to the adapter factory (e.g. `{ "r": 16 }`). */
+  adapterOptions: Record<string, unknown>;
+  /** `synthetic` (the embedded default) or a path to arena CSV / JSONL / Parquet. */
+  data: string;
+  /** Synthetic rows to generate. */
+  rows: number;
+  batchSize: number;
+  maxTokens: number;
+  maxSequenceLength: number;
+  steps: number;
+  warmupSteps: number;
+  lr: number;
+  lrWarmupSteps: number;
+  decay: 'constant' | 'linear' | 'cosine';
+  clipGradNorm?: number;
+  weightDecay: number;
+  seed: number;
+  activationCheckpointing: boolean;
+  checkpointDir?: string;
+  checkpointEvery: number;
+  evalRows: number;
+  swapAverage: boolean;
+  out: string;
+  adapters: string[];
+  collators: string[];
+  backends: string[];
+  baseline?: string;
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  preset: 'small',
+  adapter: 'lora',
+  collator: 'padding',
+  backend: 'wasm',
+  tokenizer: 'gemma2',
+  adapterOptions: {},
+  data: 'synthetic',
+  rows: 32,
+  batchSize: 8,
+  maxTokens: 2048,
+  maxSequenceLength: 256,
+  steps: 4,
+  warmupSteps: 1,
+  lr: 2e-4,
+  lrWarmupSteps: 0,
+  decay: 'linear',
+  weightDecay: 0.01,
+  seed: 0,
+  activationCheckpointing: true,
+  checkpointEvery: 0,
+  evalRows: 16,
+  swapAverage: false,
+  out: 'gft-out',
+  adapters: ['full-ft', 'lora', 'qlora'],
+  collators: ['padding', 'varlen-packing'],
+  backends: ['wasm'],
+};
+
+type Kind = 'string' | 'int+' | 'int0' | 'number+' | 'number0' | 'boolean' | 'strings' | 'object';
+const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readonly string[] }> = {
+  preset: { kind: 'string', help: 'model preset (tiny, small, gemma2-9b, ...)' },
+  adapter: { kind: 'string', help: 'technique plugin name' },
+  collator: { kind: 'string', help: 'collator plugin name' },
+  backend: { kind: 'string', help: 'backend plugin name' },
+  tokenizer: { kind: 'string', help: 'tokenizer plugin name' },
+  adapterOptions: { kind: 'object', help: 'options for the adapter factory' },
+  data: { kind: 'string', help: "'synthetic' or a data file path" },
+  rows: { kind: 'int+', help: 'synthetic training rows' },
+  batchSize: { kind: 'int+', help: 'rows per loader batch (one optimizer step)' },
+  maxTokens: { kind: 'int+', help: 'token budget per micro-batch' },
+  maxSequenceLength: { kind: 'int+', help: 'tokens per sequence after truncation' },
+  steps: { kind: 'int+', help: 'optimizer steps' },
+  warmupSteps: { kind: 'int0', help: 'leading steps left out of timings' },
+  lr: { kind: 'number+', help: 'peak learning rate' },
+  lrWarmupSteps: { kind: 'int0', help: 'learning-rate warm-up steps' },
+  decay: { kind: 'string', help: 'learning-rate decay', oneOf: ['constant', 'linear', 'cosine'] },
+  clipGradNorm: { kind: 'number+', help: 'global gradient-norm clip' },
+  weightDecay: { kind: 'number0', help: 'AdamW decoupled weight decay' },
+  seed: { kind: 'int0', help: 'seed for init, data and shuffles' },
+  activationCheckpointing: { kind: 'boolean', help: 'recompute each layer in backward' },
+  checkpointDir: { kind: 'string', help: 'where training checkpoints go' },
+  checkpointEvery: { kind: 'int0', help: 'checkpoint every N steps (0: never)' },
+  evalRows: { kind: 'int0', help: 'synthetic evaluation rows' },
+  swapAverage: { kind: 'boolean', help: 'average eval with the A/B-swapped input' },
+  out: { kind: 'string', help: 'output directory' },
+  adapters: { kind: 'strings', help: 'bench: adapters to cross' },
+  collators: { kind: 'strings', help: 'bench: collators to cross' },
+  backends: { kind: 'strings', help: 'bench: backends to cross' },
+  baseline: { kind: 'string', help: 'bench: baseline cell adapter/collator/backend' },
+};
+
+export const CONFIG_FIELDS = FIELDS;
+
+function check(field: string, value: unknown, source: string): unknown {
+  const spec = FIELDS[field as keyof RunConfig];
+  const fail = (what: string) =>
+    new GftError(
+      'BAD_CONFIG',
+      `${source}: field '${field}' must be ${what} (${spec.help}); got ${JSON.stringify(value)}`,
+      {
+        where: field,
+      },
+    );
+  switch (spec.kind) {
+    case 'string':
+      if (typeof value !== 'string' || value === '') throw fail('a non-empty string');
+      if (spec.oneOf && !spec.oneOf.includes(value)) throw fail(`one of ${spec.oneOf.join(', ')}`);
+      return value;
+    case 'int+':
+    case 'int0': {
+      const n = typeof value === 'string' ? Number(value) : value;
+      const min = spec.kind === 'int+' ? 1 : 0;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+        throw fail(`an integer >= ${min}`);
+      return n;
+    }
+    case 'number+':
+    case 'number0': {
+      const n = typeof value === 'string' ? Number(value) : value;
+      if (
+        typeof n !== 'number' ||
+        !Number.isFinite(n) ||
+        n < 0 ||
+        (spec.kind === 'number+' && n === 0)
+      )
+        throw fail(spec.kind === 'number+' ? 'a positive number' : 'a number >= 0');
+      return n;
+    }
+    case 'boolean':
+      if (value === 'true' || value === 'false') return value === 'true';
+      if (typeof value !== 'boolean') throw fail('true or false');
+      return value;
+    case 'strings': {
+      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+      if (
+        !Array.isArray(list) ||
+        list.length === 0 ||
+        list.some((s) => typeof s !== 'string' || s === '')
+      )
+        throw fail('a non-empty list of names (comma-separated on the command line)');
+      return list;
+    }
+    case 'object':
+      if (typeof value === 'string') {
+        try {
+          return check(field, JSON.parse(value), source);
+        } catch {
+          throw fail('a JSON object');
+        }
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw fail('a JSON object');
+      return value;
+  }
+}
+
+/** Validates a partial config from `source` (a file name or `flags`); unknown fields are errors. */
+export function validateConfig(raw: unknown, source: string): Partial<RunConfig> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new GftError('BAD_CONFIG', `${source}: a config must be a JSON object`, {
+      where: source,
+    });
+  }
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (!(field in FIELDS)) {
+      throw new GftError(
+        'BAD_CONFIG',
+        `${source}: unknown field '${field}'; known fields: ${Object.keys(FIELDS).sort().join(', ')}`,
+        { where: field },
+      );
+    }
+    out[field] = check(field, value, source);
+  }
+  return out as Partial<RunConfig>;
+}
+
+export function loadConfig(file: string | undefined, flags: Record<string, unknown>): RunConfig {
+  let fromFile: Partial<RunConfig> = {};
+  if (file) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw new GftError('BAD_CONFIG', `cannot read config ${file}: ${(cause as Error).message}`, {
+        cause,
+        where: file,
+      });
+    }
+    fromFile = validateConfig(raw, file);
+  }
+  return { ...DEFAULT_CONFIG, ...fromFile, ...validateConfig(flags, 'flags') };
+}
