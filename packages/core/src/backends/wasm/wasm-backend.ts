@@ -1,26 +1,72 @@
 /**
  * The built-in `wasm` backend plugin: tfjs-backend-wasm (XNNPACK, SIMD), made fit for
- * training by the kernels registered in `setup`.
+ * training by `setup`: the missing `UnsortedSegmentSum`, matmuls that always reach
+ * XNNPACK, an Identity that shares buffers, a heap-exhaustion guard, and optionally two
+ * threads in Node. Not a new backend: tensors and all other kernels are stock tfjs-wasm.
  */
 import '@tensorflow/tfjs-backend-wasm';
 import type { Backend } from '../../backend.js';
+import { GftError } from '../../errors/gft-error.js';
 import { tf } from '../../tf.js';
+import { installWasmKernels, wasmKernelChanges } from './kernel-overrides.js';
+import { guardMalloc } from './malloc-guard.js';
+import { heapBytes, liveWasmBackend, wasmInternals } from './wasm-internals.js';
+import { defaultThreads, type ThreadsOutcome, useThreadedWasm } from './wasm-threads.js';
 
 export interface WasmBackendOptions {
-  /** Worker threads for XNNPACK (default: 1 in Node). */
+  /**
+   * XNNPACK threads. 1 runs the stock single-threaded build. More than 1 starts the
+   * threaded wasm build in Node (worker_threads), which tfjs 4.22 does not do by itself;
+   * on any failure it falls back to 1 thread and logs why. Default: see `defaultThreads`.
+   * Takes effect only if the wasm backend has not been initialised yet in this process.
+   */
   threads?: number;
+  /** Where the fallback reason goes (default `console.warn`). */
+  log?: (message: string) => void;
 }
 
-export function wasmBackend(_options: WasmBackendOptions = {}): Backend {
+export function wasmBackend(options: WasmBackendOptions = {}): Backend {
+  const log = options.log ?? ((message: string) => console.warn(message));
+  let simd: boolean | undefined;
+  let threads: ThreadsOutcome | undefined;
   return {
     kind: 'backend',
     name: 'wasm',
     tfBackend: 'wasm',
     async setup() {
-      if (tf.getBackend() === 'wasm') return;
-      await tf.setBackend('wasm');
+      installWasmKernels();
+      if (tf.getBackend() !== 'wasm') {
+        threads ??= await useThreadedWasm(options.threads ?? defaultThreads(), log);
+        const ok = await tf.setBackend('wasm');
+        if (!ok) {
+          throw new GftError(
+            'BACKEND_UNAVAILABLE',
+            "wasm backend: tf.setBackend('wasm') failed (see the warning above for the cause)",
+            { where: 'backends/wasm' },
+          );
+        }
+      }
       await tf.ready();
+      guardMalloc(wasmInternals().wasm);
+      simd ??= (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
     },
-    memory: () => ({ tensorBytes: tf.memory().numBytes }),
+    memory() {
+      const backend = liveWasmBackend();
+      return {
+        tensorBytes: tf.memory().numBytes,
+        reservedBytes: backend !== undefined ? heapBytes(backend.wasm) : undefined,
+      };
+    },
+    describe() {
+      const facts: Record<string, string | number | boolean> = {};
+      const backend = liveWasmBackend();
+      if (backend !== undefined) facts.threads = backend.wasm.tfjs.getThreadsCount();
+      if (simd !== undefined) facts.simd = simd;
+      if (threads?.fallbackReason !== undefined) facts.threadsFallback = threads.fallbackReason;
+      const { replaced, added } = wasmKernelChanges();
+      facts.kernelsReplaced = replaced.join(',');
+      facts.kernelsAdded = added.join(',');
+      return facts;
+    },
   };
 }
