@@ -29,7 +29,17 @@ export {
   type PluginRegistry,
 } from './plugin-set/registry.js';
 export { type ResolveOptions, resolvePluginSet } from './plugin-set/resolve.js';
+export * from './runner/index.js';
 export { type Tensor, tf, type Variable } from './tf.js';
 export * from './tokenizer.js';
 export { type HfTokenizerOptions, hfTokenizer } from './tokenizers/hf-tokenizer.js';
-export * from './runner/index.js';
+// Checkpoint files are part of the public API so third-party techniques can save and load
+// their state in the safetensors format without depending on another package.
+export {
+  openCheckpoint,
+  openSafetensors,
+  type SafetensorsDtype,
+  type TensorInfo,
+  type TensorReader,
+  writeSafetensors,
+} from '@gft/safetensors';
