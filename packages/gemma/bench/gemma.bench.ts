@@ -14,7 +14,17 @@ import { type Adapter, type MicroBatch, tf, varlenAttention, wasmBackend } from 
 import { fullFineTune } from '@gft/plugin-full-ft';
 import { GemmaModel, preset, randomWeights, seededNormal, trainStep } from '../src/index.js';
 
-const LENGTHS = [1024, 768, 640, 512, 448, 320, 256, 128];
+const BASE_LENGTHS = [1024, 768, 640, 512, 448, 320, 256, 128];
+/** GFT_BENCH_REPEAT=4 repeats the eight sequences (16,384 tokens: the memory check). */
+const LENGTHS = Array.from(
+  { length: Number(process.env.GFT_BENCH_REPEAT ?? 1) },
+  () => BASE_LENGTHS,
+).flat();
+/** GFT_BENCH_LAYOUTS=packed limits the layouts; GFT_BENCH_CHECKPOINT=true|false limits checkpointing. */
+const LAYOUTS = (process.env.GFT_BENCH_LAYOUTS ?? 'packed,padded').split(',');
+const CHECKPOINTS = (process.env.GFT_BENCH_CHECKPOINT ?? 'true,false')
+  .split(',')
+  .map((v) => v === 'true');
 const TIMED_STEPS = Number(process.env.GFT_BENCH_STEPS ?? 2);
 
 async function techniqueAdapter(): Promise<{ adapter: Adapter; label: string }> {
@@ -90,7 +100,9 @@ function timeIt(f: () => void, reps: number): number {
 }
 
 async function main() {
-  await wasmBackend().setup();
+  const backend = wasmBackend();
+  await backend.setup();
+  const heapMiB = () => ((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0);
   const config = preset('small');
   const { adapter, label } = await techniqueAdapter();
   const model = GemmaModel.build({ config, weights: randomWeights(config, { seed: 1 }), adapter });
@@ -108,7 +120,9 @@ async function main() {
     ['packed', packed],
     ['padded', padded],
   ] as const) {
-    for (const checkpoint of [false, true]) {
+    if (!LAYOUTS.includes(name)) continue;
+    // Checkpointed first: the wasm heap never shrinks, so its high-water mark is read in rising order.
+    for (const checkpoint of CHECKPOINTS) {
       const step = () => tf.dispose([...trainStep(model, mb, { checkpoint }).grads.values()]);
       const prof = await tf.profile(step); // also the warm-up
       const ms = timeIt(step, TIMED_STEPS);
@@ -117,7 +131,7 @@ async function main() {
       results[`${name}${checkpoint ? '+ckpt' : ''}`] = tps;
       console.log(
         `${name.padEnd(6)} checkpoint=${String(checkpoint).padEnd(5)} ${ms.toFixed(0)} ms/step, ${tps.toFixed(0)} real tokens/s, ` +
-          `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor memory ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB`,
+          `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor bytes ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB (engine count; buffer-sharing Identity makes it an overcount), wasm heap high-water ${heapMiB()} MiB`,
       );
     }
   }
@@ -125,6 +139,10 @@ async function main() {
     `packed / padded throughput: ${(results.packed / results.padded).toFixed(2)}x (PyTorch eager 2 threads, LoRA: 1780 vs 920 tok/s)`,
   );
 
+  if (process.env.GFT_BENCH_ATTENTION === 'false' || real > 4096) {
+    model.dispose();
+    return;
+  }
   // Attention alone, forward + backward, one layer's shapes.
   const c = config;
   const q = tf.randomNormal([real, c.numHeads * c.headDim], 0, 1, 'float32', 1) as tf.Tensor2D;

@@ -205,3 +205,17 @@ describe('fused-kernel registry', () => {
     }
   });
 });
+
+describe('sequence runs', () => {
+  it('batches equal-length neighbours under the score budget and splits bigger runs', async () => {
+    const { sequenceRuns } = await import('./generic/varlen-attention.js');
+    expect(sequenceRuns([0, 5, 10, 12], 12)).toEqual([
+      { offset: 0, count: 2, len: 5 },
+      { offset: 10, count: 1, len: 2 },
+    ]);
+    const cu = Array.from({ length: 9 }, (_, i) => i * 2048);
+    const runs = sequenceRuns(cu, 8 * 2048, 4);
+    expect(runs.map((r) => r.count)).toEqual([2, 2, 2, 2]);
+    expect(() => sequenceRuns([0, 3, 3, 5], 5)).toThrow(/sequence 1 has length 0/);
+  });
+});

@@ -24,8 +24,19 @@ interface Run {
   len: number;
 }
 
-/** Splits cu_seqlens into runs of consecutive sequences with the same length. */
-export function sequenceRuns(cuSeqlens: ArrayLike<number>, total: number): Run[] {
+/**
+ * Score entries (heads x S x S, summed over a run) above which a run of equal-length
+ * sequences is split: batching saves kernel launches, but a run's scores, probabilities and
+ * their gradients are live at once (128 MiB per float32 tensor at this bound).
+ */
+const MAX_RUN_SCORES = 2 ** 25;
+
+/**
+ * Splits cu_seqlens into runs of consecutive sequences with the same length, each run's
+ * score tensor [n * heads, S, S] kept under MAX_RUN_SCORES entries (a single longer sequence
+ * is its own run).
+ */
+export function sequenceRuns(cuSeqlens: ArrayLike<number>, total: number, heads = 1): Run[] {
   const runs: Run[] = [];
   if (cuSeqlens.length < 2 || cuSeqlens[0] !== 0 || cuSeqlens[cuSeqlens.length - 1] !== total) {
     throw new GftError(
@@ -42,7 +53,8 @@ export function sequenceRuns(cuSeqlens: ArrayLike<number>, total: number): Run[]
       });
     }
     const last = runs[runs.length - 1];
-    if (last && last.len === len) last.count++;
+    if (last && last.len === len && (last.count + 1) * heads * len * len <= MAX_RUN_SCORES)
+      last.count++;
     else runs.push({ offset: cuSeqlens[i], count: 1, len });
   }
   return runs;
@@ -106,7 +118,7 @@ function runForward(
 }
 
 function forward(inputs: VarlenAttentionInputs, attrs: VarlenAttentionAttrs): tf.Tensor2D {
-  const runs = sequenceRuns(attrs.cuSeqlens, inputs.q.shape[0]);
+  const runs = sequenceRuns(attrs.cuSeqlens, inputs.q.shape[0], attrs.numHeads);
   const outs = runs.map((run) =>
     tf.tidy(() => {
       const st = runForward(inputs, attrs, run);
@@ -124,7 +136,7 @@ function backward(
   dy: tf.Tensor2D,
 ): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
   const { numHeads: h, numKvHeads: kv, headDim: hd } = attrs;
-  const runs = sequenceRuns(attrs.cuSeqlens, inputs.q.shape[0]);
+  const runs = sequenceRuns(attrs.cuSeqlens, inputs.q.shape[0], attrs.numHeads);
   const parts = runs.map((run) =>
     tf.tidy(() => {
       const st = runForward(inputs, attrs, run);
