@@ -19,7 +19,8 @@ function write(name: string, content: string | Buffer): string {
   return file;
 }
 
-const HEADER = 'id,model_a,model_b,prompt,response_a,response_b,winner_model_a,winner_model_b,winner_tie';
+const HEADER =
+  'id,model_a,model_b,prompt,response_a,response_b,winner_model_a,winner_model_b,winner_tie';
 const GOOD = '7,m1,m2,"[""hi"", null]","[""a1"", ""a2""]","[""b1"", ""b2""]",0,1,0';
 
 async function expectBad(file: string, pattern: RegExp, options = {}): Promise<GftError> {
@@ -66,7 +67,10 @@ describe('readArena: formats', () => {
   });
 
   it('reads test.csv without labels for prediction, and soft labels as given', async () => {
-    const test = write('test.csv', 'id,prompt,response_a,response_b\n1,"[""p""]","[""a""]","[""b""]"\n');
+    const test = write(
+      'test.csv',
+      'id,prompt,response_a,response_b\n1,"[""p""]","[""a""]","[""b""]"\n',
+    );
     const [r] = (await readArenaAll(test)).records;
     expect(r.label).toBeUndefined();
     const soft = write('soft.csv', `${HEADER}\n1,m,n,"[""p""]","[""a""]","[""b""]",0.2,0.3,0.5\n`);
@@ -90,21 +94,70 @@ describe('readArena: formats', () => {
 
 describe('readArena: bad input names file, row and id, or skips and reports', () => {
   const cases: [string, string | Buffer, RegExp, string?][] = [
-    ['invalid JSON in a turn', `${HEADER}\n${GOOD}\n8,m,n,"[""p""","[""a""]","[""b""]",1,0,0\n`, /row 2, id 8.*prompt.*not valid JSON/, '8'],
-    ['label not a probability row', `${HEADER}\n${GOOD}\n9,m,n,"[""p""]","[""a""]","[""b""]",1,1,0\n`, /row 2, id 9.*not a probability row/, '9'],
-    ['label out of range', `${HEADER}\n10,m,n,"[""p""]","[""a""]","[""b""]",2,-1,0\n${GOOD}\n`, /row 1, id 10.*\[0, 1\]/, '10'],
-    ['empty turn list', `${HEADER}\n${GOOD}\n11,m,n,"[]","[""a""]","[""b""]",1,0,0\n`, /row 2, id 11.*no turns/, '11'],
-    ['null turn field', `${HEADER}\n${GOOD}\n12,m,n,null,"[""a""]","[""b""]",1,0,0\n`, /row 2, id 12.*must be a JSON list/, '12'],
-    ['empty field', `${HEADER}\n${GOOD}\n13,m,n,"[""p""]",,"[""b""]",1,0,0\n`, /row 2, id 13.*response_a.*empty/, '13'],
-    ['turn counts differ', `${HEADER}\n${GOOD}\n14,m,n,"[""p""]","[""a"",""x""]","[""b""]",1,0,0\n`, /row 2, id 14.*turn counts differ/, '14'],
-    ['wrong field count', `${HEADER}\n${GOOD}\n15,m,n,"[""p""]"\n`, /row 2, id 15.*has 4 fields/, '15'],
+    [
+      'invalid JSON in a turn',
+      `${HEADER}\n${GOOD}\n8,m,n,"[""p""","[""a""]","[""b""]",1,0,0\n`,
+      /row 2, id 8.*prompt.*not valid JSON/,
+      '8',
+    ],
+    [
+      'label not a probability row',
+      `${HEADER}\n${GOOD}\n9,m,n,"[""p""]","[""a""]","[""b""]",1,1,0\n`,
+      /row 2, id 9.*not a probability row/,
+      '9',
+    ],
+    [
+      'label out of range',
+      `${HEADER}\n10,m,n,"[""p""]","[""a""]","[""b""]",2,-1,0\n${GOOD}\n`,
+      /row 1, id 10.*\[0, 1\]/,
+      '10',
+    ],
+    [
+      'empty turn list',
+      `${HEADER}\n${GOOD}\n11,m,n,"[]","[""a""]","[""b""]",1,0,0\n`,
+      /row 2, id 11.*no turns/,
+      '11',
+    ],
+    [
+      'null turn field',
+      `${HEADER}\n${GOOD}\n12,m,n,null,"[""a""]","[""b""]",1,0,0\n`,
+      /row 2, id 12.*must be a JSON list/,
+      '12',
+    ],
+    [
+      'empty field',
+      `${HEADER}\n${GOOD}\n13,m,n,"[""p""]",,"[""b""]",1,0,0\n`,
+      /row 2, id 13.*response_a.*empty/,
+      '13',
+    ],
+    [
+      'turn counts differ',
+      `${HEADER}\n${GOOD}\n14,m,n,"[""p""]","[""a"",""x""]","[""b""]",1,0,0\n`,
+      /row 2, id 14.*turn counts differ/,
+      '14',
+    ],
+    [
+      'wrong field count',
+      `${HEADER}\n${GOOD}\n15,m,n,"[""p""]"\n`,
+      /row 2, id 15.*has 4 fields/,
+      '15',
+    ],
     [
       'non-UTF-8 bytes',
-      Buffer.concat([Buffer.from(`${HEADER}\n${GOOD}\n16,m,n,"[""p`), Buffer.from([0xff, 0xfe]), Buffer.from(`""]","[""a""]","[""b""]",1,0,0\n`)]),
+      Buffer.concat([
+        Buffer.from(`${HEADER}\n${GOOD}\n16,m,n,"[""p`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(`""]","[""a""]","[""b""]",1,0,0\n`),
+      ]),
       /row 2, id 16.*not valid UTF-8/,
       '16',
     ],
-    ['10 MB response', `${HEADER}\n${GOOD}\n17,m,n,"[""p""]","[""${'x'.repeat(10_000_000)}""]","[""b""]",1,0,0\n`, /row 2, id 17.*over the limit/, '17'],
+    [
+      '10 MB response',
+      `${HEADER}\n${GOOD}\n17,m,n,"[""p""]","[""${'x'.repeat(10_000_000)}""]","[""b""]",1,0,0\n`,
+      /row 2, id 17.*over the limit/,
+      '17',
+    ],
   ];
 
   for (const [name, content, pattern, id] of cases) {
@@ -119,7 +172,10 @@ describe('readArena: bad input names file, row and id, or skips and reports', ()
   }
 
   it('unbalanced quotes: error naming file and row; skip reports it', async () => {
-    const file = write('quotes.csv', `${HEADER}\n${GOOD}\n18,m,n,"[""p""]","[""a""]","[""b,1,0,0\n`);
+    const file = write(
+      'quotes.csv',
+      `${HEADER}\n${GOOD}\n18,m,n,"[""p""]","[""a""]","[""b,1,0,0\n`,
+    );
     const err = await expectBad(file, /row 2.*Quote Not Closed/);
     expect(err.code).toBe('BAD_INPUT');
     const { records, badRows } = await readArenaAll(file, { onBadRow: 'skip' });
@@ -136,8 +192,19 @@ describe('readArena: bad input names file, row and id, or skips and reports', ()
   });
 
   it('JSONL: invalid line and missing field are row errors; skip counts them', async () => {
-    const good = JSON.stringify({ id: '1', prompt: '["p"]', response_a: '["a"]', response_b: '["b"]', winner_model_a: 1, winner_model_b: 0, winner_tie: 0 });
-    const file = write('bad.jsonl', `${good}\n{oops\n${good.replace('"response_b":"[\\"b\\"]",', '')}\n`);
+    const good = JSON.stringify({
+      id: '1',
+      prompt: '["p"]',
+      response_a: '["a"]',
+      response_b: '["b"]',
+      winner_model_a: 1,
+      winner_model_b: 0,
+      winner_tie: 0,
+    });
+    const file = write(
+      'bad.jsonl',
+      `${good}\n{oops\n${good.replace('"response_b":"[\\"b\\"]",', '')}\n`,
+    );
     await expectBad(file, /row 2, line 2: invalid JSON/);
     const { records, badRows } = await readArenaAll(file, { onBadRow: 'skip' });
     expect(records).toHaveLength(1);
@@ -152,23 +219,33 @@ describe('readArena: bad input names file, row and id, or skips and reports', ()
     const cols = ['id', 'prompt', 'response_a', 'response_b'];
     writeParquet(file, cols, [
       { id: '1', prompt: '["p"]', response_a: '["a"]', response_b: '["b"]' },
-      { id: '2', prompt: Uint8Array.from([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d]), response_a: '["a"]', response_b: '["b"]' },
+      {
+        id: '2',
+        prompt: Uint8Array.from([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d]),
+        response_a: '["a"]',
+        response_b: '["b"]',
+      },
     ]);
     await expectBad(file, /row 2, id 2.*not valid UTF-8/);
     expect((await readArenaAll(file, { onBadRow: 'skip' })).badRows).toHaveLength(1);
   });
 });
 
-describe.skipIf(!HAS_SAMPLE)('the real sample (needs ../shared/data/arena/train_sample.csv)', () => {
-  it('reads all 999 rows: labels 352 / 352 / 295, 131 multi-turn', async () => {
-    const { records, badRows } = await readArenaAll(ARENA_SAMPLE, { onBadRow: 'error' });
-    expect(badRows).toEqual([]);
-    expect(records).toHaveLength(999);
-    const counts = [0, 0, 0];
-    for (const r of records) counts[labelClass(r.label!)]++;
-    expect(counts).toEqual([352, 352, 295]);
-    expect(records.filter((r) => r.prompt.length > 1)).toHaveLength(131);
-    // Null turns became "" rather than failing the row.
-    expect(records.some((r) => [...r.prompt, ...r.responseA, ...r.responseB].includes(''))).toBe(true);
-  });
-});
+describe.skipIf(!HAS_SAMPLE)(
+  'the real sample (needs ../shared/data/arena/train_sample.csv)',
+  () => {
+    it('reads all 999 rows: labels 352 / 352 / 295, 131 multi-turn', async () => {
+      const { records, badRows } = await readArenaAll(ARENA_SAMPLE, { onBadRow: 'error' });
+      expect(badRows).toEqual([]);
+      expect(records).toHaveLength(999);
+      const counts = [0, 0, 0];
+      for (const r of records) counts[labelClass(r.label!)]++;
+      expect(counts).toEqual([352, 352, 295]);
+      expect(records.filter((r) => r.prompt.length > 1)).toHaveLength(131);
+      // Null turns became "" rather than failing the row.
+      expect(records.some((r) => [...r.prompt, ...r.responseA, ...r.responseB].includes(''))).toBe(
+        true,
+      );
+    });
+  },
+);

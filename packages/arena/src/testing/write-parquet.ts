@@ -65,7 +65,12 @@ class Compact {
     this.last.pop();
     return this;
   }
-  list(id: number, type: number, items: unknown[], write: (w: Compact, item: unknown) => void): this {
+  list(
+    id: number,
+    type: number,
+    items: unknown[],
+    write: (w: Compact, item: unknown) => void,
+  ): this {
     this.header(id, LIST);
     if (items.length < 15) this.bytes.push((items.length << 4) | type);
     else {
