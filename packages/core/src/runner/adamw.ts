@@ -68,17 +68,21 @@ export function adamW(params: ReadonlyMap<string, tf.Variable>, options: AdamWOp
         if (!g) continue; // a parameter the loss does not reach this step keeps its moments
         const mv = m.get(name)!;
         const vv = v.get(name)!;
-        tf.tidy(() => {
-          const decay = options.noDecay?.(name) ? 0 : wd;
-          const mNew = tf.add(tf.mul(mv, beta1), tf.mul(g, 1 - beta1));
-          const vNew = tf.add(tf.mul(vv, beta2), tf.mul(tf.square(g), 1 - beta2));
-          const denom = tf.add(tf.sqrt(tf.div(vNew, bc2)), eps);
-          const update = tf.div(tf.div(mNew, bc1), denom);
-          const decayed = decay === 0 ? p : tf.mul(p, 1 - lr * decay);
-          p.assign(tf.sub(decayed, tf.mul(update, lr)));
-          mv.assign(mNew);
-          vv.assign(vNew);
-        });
+        const decay = options.noDecay?.(name) ? 0 : wd;
+        // One small tidy per intermediate, so at most ~3 parameter-sized temporaries live at
+        // once: with a 256k-vocabulary embedding each one is hundreds of MiB of wasm heap.
+        // The outer tidy frees the inner result once the variable holds its data.
+        tf.tidy(() => mv.assign(tf.tidy(() => tf.add(tf.mul(mv, beta1), tf.mul(g, 1 - beta1)))));
+        tf.tidy(() =>
+          vv.assign(tf.tidy(() => tf.add(tf.mul(vv, beta2), tf.mul(tf.square(g), 1 - beta2)))),
+        );
+        const denom = tf.tidy(() => tf.add(tf.sqrt(tf.div(vv, bc2)), eps));
+        const step = tf.tidy(() => tf.mul(tf.div(tf.div(mv, bc1), denom), lr));
+        denom.dispose();
+        const next = tf.tidy(() => tf.sub(decay === 0 ? p : tf.mul(p, 1 - lr * decay), step));
+        step.dispose();
+        p.assign(next);
+        next.dispose();
       }
     },
     moments() {

@@ -8,7 +8,8 @@ import { tf } from '../tf.js';
  */
 export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm?: number): number {
   const norm = tf.tidy(() => {
-    const squares = [...grads.values()].map((g) => tf.sum(tf.square(g)));
+    // Each square is reduced inside its own tidy so only one gradient-sized temporary lives.
+    const squares = [...grads.values()].map((g) => tf.tidy(() => tf.sum(tf.square(g))));
     return tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares));
   });
   const value = norm.dataSync()[0];
