@@ -1,0 +1,65 @@
+/**
+ * Test helpers: where the shared golden fixtures are (walking up until a `shared` sibling
+ * exists), a seeded packed micro-batch, and a frozen "base model" adapter to compare with.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Adapter, MicroBatch } from '@gft/core';
+import { frozenLinear } from './dora-linear.js';
+
+function findFixtures(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, '..', 'shared', 'fixtures');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
+}
+
+export const TINY_GEMMA2 = join(findFixtures(), 'tiny-gemma2');
+export const HAS_TINY_GEMMA2 = existsSync(join(TINY_GEMMA2, 'model.safetensors'));
+
+/** A packed micro-batch of seeded token ids (ids >= 3: clear of pad / eos / bos). */
+export function packedBatch(lengths: number[], vocab: number, seed = 1): MicroBatch {
+  const total = lengths.reduce((a, b) => a + b, 0);
+  const inputIds = new Int32Array(total);
+  const positionIds = new Int32Array(total);
+  const cuSeqlens = new Int32Array(lengths.length + 1);
+  let s = seed >>> 0 || 1;
+  lengths.forEach((len, b) => {
+    cuSeqlens[b + 1] = cuSeqlens[b] + len;
+    for (let t = 0; t < len; t++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      inputIds[cuSeqlens[b] + t] = 3 + (s % (vocab - 3));
+      positionIds[cuSeqlens[b] + t] = t;
+    }
+  });
+  const labels = new Float32Array(lengths.length * 3);
+  lengths.forEach((_, b) => {
+    labels[b * 3 + (b % 3)] = 1;
+  });
+  return {
+    layout: 'packed',
+    batchSize: lengths.length,
+    inputIds,
+    positionIds,
+    seqLens: [...lengths],
+    cuSeqlens,
+    maxSeqLen: Math.max(...lengths),
+    labels,
+  };
+}
+
+/** The base model as an adapter: every projection frozen, only the score head trains. */
+export const frozenBase: Adapter = {
+  kind: 'adapter',
+  name: 'frozen-base',
+  linear: frozenLinear,
+  trainsParam: (name) => name === 'score.weight',
+  estimateLinear: (site) => ({
+    frozenBytes: site.inFeatures * site.outFeatures * 4,
+    trainableParams: 0,
+  }),
+};
