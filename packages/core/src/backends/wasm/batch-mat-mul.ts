@@ -288,7 +288,21 @@ const fusedMatMul = (args: {
   const alpha = args.attrs.leakyreluAlpha ?? 0;
   const bShape = shapeBytes([1, plan.k, plan.n]);
   return matMulViaXnnpack(backend, a, b, args.attrs, plan, (aId, rows, bId, outId) => {
-    cpp(aId, shapeBytes([1, rows, plan.k]), 3, bId, bShape, 3, 0, 0, activation, biasId, 0, alpha, outId);
+    cpp(
+      aId,
+      shapeBytes([1, rows, plan.k]),
+      3,
+      bId,
+      bShape,
+      3,
+      0,
+      0,
+      activation,
+      biasId,
+      0,
+      alpha,
+      outId,
+    );
   });
 };
 

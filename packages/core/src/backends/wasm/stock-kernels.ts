@@ -29,7 +29,9 @@ export function stockWasmKernel(kernelName: string): KernelFunc {
     throw new GftError(
       'KERNEL_UNKNOWN',
       `stockWasmKernel: no stock wasm kernel was replaced for '${kernelName}'; replaced: ${
-        stock.size === 0 ? '(none; call wasmBackend().setup() first)' : listChoices([...stock.keys()])
+        stock.size === 0
+          ? '(none; call wasmBackend().setup() first)'
+          : listChoices([...stock.keys()])
       }`,
       { where: 'backends/wasm/stock-kernels' },
     );

@@ -26,6 +26,14 @@ export interface WasmBackendOptions {
 }
 
 export function wasmBackend(options: WasmBackendOptions = {}): Backend {
+  const requested = options.threads;
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
+    throw new GftError(
+      'BAD_CONFIG',
+      `wasmBackend: options.threads must be a positive integer (1 = single-threaded), got ${requested}`,
+      { where: 'wasmBackend options.threads' },
+    );
+  }
   const log = options.log ?? ((message: string) => console.warn(message));
   let simd: boolean | undefined;
   let threads: ThreadsOutcome | undefined;

@@ -74,6 +74,10 @@ async function start(threads: number, log: (message: string) => void): Promise<T
       'wasm',
       () => {
         const backend = new BackendWasm(wasm as never);
+        // XNNPACK's pool threads live as long as the backend and emscripten ref()s the
+        // workers running them, which would keep Node from ever exiting. They only work
+        // while the main thread waits on them, so they need not hold the process.
+        for (const worker of wasm.PThread?.runningWorkers ?? []) worker.unref?.();
         const actual = wasm.tfjs.getThreadsCount();
         if (actual !== threads) {
           log(`gft wasm backend: asked XNNPACK for ${threads} threads, it runs ${actual}`);
@@ -94,14 +98,15 @@ async function start(threads: number, log: (message: string) => void): Promise<T
 
 interface ThreadedModule extends WasmModule {
   wasmMemory: WebAssembly.Memory;
-  PThread?: { terminateAllThreads(): void };
+  PThread?: { terminateAllThreads(): void; runningWorkers?: { unref?(): void }[] };
 }
 
 type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 
 async function instantiateThreaded(threads: number): Promise<ThreadedModule> {
   const { createRequire } = await import('node:module');
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { existsSync, readFileSync, renameSync, writeFileSync } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   // CJS build: the real require; ESM build: one made from this module's URL.
@@ -118,8 +123,16 @@ async function instantiateThreaded(threads: number): Promise<ThreadedModule> {
   }
   // The script is one minified line whose string escapes the template literal turned
   // into real newlines; put them back, as tfjs does for its blob.
-  const workerPath = join(mkdtempSync(join(tmpdir(), 'gft-wasm-')), 'worker.js');
-  writeFileSync(workerPath, wasmWorkerContents.replace(/\n/g, '\\n'));
+  // Named by content, so every process shares one file and none is left per run; written
+  // to a unique name then renamed, so a concurrent reader never sees half a file.
+  const script = wasmWorkerContents.replace(/\n/g, '\\n');
+  const hash = createHash('sha256').update(script).digest('hex').slice(0, 16);
+  const workerPath = join(tmpdir(), `gft-tfjs-wasm-worker-${hash}.js`);
+  if (!existsSync(workerPath) || readFileSync(workerPath, 'utf8') !== script) {
+    const partial = `${workerPath}.${process.pid}.tmp`;
+    writeFileSync(partial, script);
+    renameSync(partial, workerPath);
+  }
 
   // The C++ side caps threads at os.cpus().length / 2 (it assumes two hyperthreads per
   // core), read once while the module starts: report enough CPUs for `threads` then.
