@@ -111,6 +111,7 @@ async function main() {
   console.log(
     `gemma small on ${tf.getBackend()}, technique: ${label}; ${LENGTHS.length} sequences, ${real} real tokens`,
   );
+  console.log('backend', JSON.stringify(backend.describe?.() ?? {}));
   console.log(
     `trainable params ${model.memory().trainableParams}, frozen ${(model.memory().frozenBytes / 2 ** 20).toFixed(0)} MiB`,
   );
@@ -123,16 +124,22 @@ async function main() {
     if (!LAYOUTS.includes(name)) continue;
     // Checkpointed first: the wasm heap never shrinks, so its high-water mark is read in rising order.
     for (const checkpoint of CHECKPOINTS) {
-      const step = () => tf.dispose([...trainStep(model, mb, { checkpoint }).grads.values()]);
-      const prof = await tf.profile(step); // also the warm-up
-      const ms = timeIt(step, TIMED_STEPS);
-      const tps = (real / ms) * 1000;
-      const gflops = stepFlops(mb, false) / ms / 1e6;
-      results[`${name}${checkpoint ? '+ckpt' : ''}`] = tps;
-      console.log(
-        `${name.padEnd(6)} checkpoint=${String(checkpoint).padEnd(5)} ${ms.toFixed(0)} ms/step, ${tps.toFixed(0)} real tokens/s, ` +
-          `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor bytes ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB (engine count; buffer-sharing Identity makes it an overcount), wasm heap high-water ${heapMiB()} MiB`,
-      );
+      try {
+        const step = () => tf.dispose([...trainStep(model, mb, { checkpoint }).grads.values()]);
+        const prof = await tf.profile(step); // also the warm-up
+        const ms = timeIt(step, TIMED_STEPS);
+        const tps = (real / ms) * 1000;
+        const gflops = stepFlops(mb, false) / ms / 1e6;
+        results[`${name}${checkpoint ? '+ckpt' : ''}`] = tps;
+        console.log(
+          `${name.padEnd(6)} checkpoint=${String(checkpoint).padEnd(5)} ${ms.toFixed(0)} ms/step, ${tps.toFixed(0)} real tokens/s, ` +
+            `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor bytes ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB (engine count; buffer-sharing Identity makes it an overcount), wasm heap high-water ${heapMiB()} MiB`,
+        );
+      } catch (e) {
+        console.log(
+          `${name} checkpoint=${checkpoint}: failed: ${(e as Error).message.split('\n')[0]} (wasm heap high-water ${heapMiB()} MiB)`,
+        );
+      }
     }
   }
   console.log(

@@ -213,8 +213,8 @@ describe('sequence runs', () => {
       { offset: 0, count: 2, len: 5 },
       { offset: 10, count: 1, len: 2 },
     ]);
-    const cu = Array.from({ length: 9 }, (_, i) => i * 2048);
-    const runs = sequenceRuns(cu, 8 * 2048, 4);
+    const cu = Array.from({ length: 9 }, (_, i) => i * 1024);
+    const runs = sequenceRuns(cu, 8 * 1024, 4);
     expect(runs.map((r) => r.count)).toEqual([2, 2, 2, 2]);
     expect(() => sequenceRuns([0, 3, 3, 5], 5)).toThrow(/sequence 1 has length 0/);
   });

@@ -27,9 +27,9 @@ interface Run {
 /**
  * Score entries (heads x S x S, summed over a run) above which a run of equal-length
  * sequences is split: batching saves kernel launches, but a run's scores, probabilities and
- * their gradients are live at once (128 MiB per float32 tensor at this bound).
+ * their gradients are live at once (32 MiB per float32 tensor at this bound).
  */
-const MAX_RUN_SCORES = 2 ** 25;
+const MAX_RUN_SCORES = 2 ** 23;
 
 /**
  * Splits cu_seqlens into runs of consecutive sequences with the same length, each run's
