@@ -103,40 +103,51 @@ interface ThreadedModule extends WasmModule {
 
 type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 
+const BUILD = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
+
 async function instantiateThreaded(threads: number): Promise<ThreadedModule> {
-  const { createRequire } = await import('node:module');
   const { existsSync, readFileSync, renameSync, writeFileSync } = await import('node:fs');
   const { createHash } = await import('node:crypto');
-  const { tmpdir } = await import('node:os');
+  const nodeOs = await import('node:os');
   const { join } = await import('node:path');
-  // CJS build: the real require; ESM build: one made from this module's URL.
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-  const mainScript = req.resolve(
-    '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js',
-  );
-  const factory = req(mainScript) as Factory;
-  const { wasmWorkerContents } = req(
-    '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js',
-  ) as { wasmWorkerContents: string };
-  if (typeof factory !== 'function' || typeof wasmWorkerContents !== 'string') {
+  // Both files are CommonJS; a dynamic import works from the ESM and the CJS build alike.
+  const main = (await import(`${BUILD}.js`)) as { default?: Factory };
+  const worker = (await import(`${BUILD}.worker.js`)) as {
+    wasmWorkerContents?: string;
+    default?: { wasmWorkerContents?: string };
+  };
+  const factory = main.default ?? (main as unknown as Factory);
+  const workerContents = worker.wasmWorkerContents ?? worker.default?.wasmWorkerContents;
+  if (typeof factory !== 'function' || typeof workerContents !== 'string') {
     throw new Error('unexpected shape of the tfjs-backend-wasm threaded build files');
   }
-  // The script is one minified line whose string escapes the template literal turned
-  // into real newlines; put them back, as tfjs does for its blob.
-  // Named by content, so every process shares one file and none is left per run; written
-  // to a unique name then renamed, so a concurrent reader never sees half a file.
-  const script = wasmWorkerContents.replace(/\n/g, '\\n');
-  const hash = createHash('sha256').update(script).digest('hex').slice(0, 16);
-  const workerPath = join(tmpdir(), `gft-tfjs-wasm-worker-${hash}.js`);
-  if (!existsSync(workerPath) || readFileSync(workerPath, 'utf8') !== script) {
-    const partial = `${workerPath}.${process.pid}.tmp`;
-    writeFileSync(partial, script);
-    renameSync(partial, workerPath);
-  }
+  // Each worker loads the worker script, then `importScripts` (fs.readFileSync + eval in
+  // Node) the main script. Both go to files named by content, so every process shares
+  // one copy and no run leaves its own behind; written under a unique name then renamed,
+  // so a concurrent reader never sees half a file.
+  const writeShared = (name: string, text: string): string => {
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const path = join(nodeOs.tmpdir(), `gft-tfjs-wasm-${name}-${hash}.js`);
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) {
+      const partial = `${path}.${process.pid}.tmp`;
+      writeFileSync(partial, text);
+      renameSync(partial, path);
+    }
+    return path;
+  };
+  // The worker script is one minified line whose string escapes the template literal
+  // turned into real newlines; put them back, as tfjs does for its blob.
+  const workerPath = writeShared('worker', workerContents.replace(/\n/g, '\\n'));
+  // The factory's own source, bound to the global name the worker calls (tfjs's blob too).
+  const mainPath = writeShared(
+    'main',
+    `var WasmBackendModuleThreadedSimd = ${factory.toString()};`,
+  );
 
   // The C++ side caps threads at os.cpus().length / 2 (it assumes two hyperthreads per
   // core), read once while the module starts: report enough CPUs for `threads` then.
-  const os = req('node:os') as { cpus: () => unknown[] };
+  // `default` is the object the build's own `require("os")` returns.
+  const os = nodeOs.default as unknown as { cpus: () => unknown[] };
   const realCpus = os.cpus;
   os.cpus = () => {
     const cpus = realCpus.call(os);
@@ -149,8 +160,7 @@ async function instantiateThreaded(threads: number): Promise<ThreadedModule> {
     module = await factory({
       locateFile: (path: string, prefix: string) =>
         path.endsWith('.worker.js') ? workerPath : prefix + path,
-      // A worker `importScripts` this path (fs.readFileSync + eval in Node).
-      mainScriptUrlOrBlob: mainScript,
+      mainScriptUrlOrBlob: mainPath,
       onAbort: (what: unknown) => {
         abortReason = String(what);
       },

@@ -1,7 +1,8 @@
 /**
- * End-to-end: a tiny language model (embedding gather, batched attention matmuls,
- * transposed gradient matmuls, tied output projection, softmax cross-entropy, Adam)
- * trained 20 steps on cpu and on the fixed wasm backend from the same initial weights.
+ * End-to-end: a tiny language model (embedding gather, slice/concat, batched attention
+ * matmuls, where/max/softmax, transpose, tanh/sigmoid, pad, transposed gradient matmuls,
+ * a tied output projection, softmax cross-entropy, Adam) trained 20 steps on cpu and on
+ * the fixed wasm backend from the same initial weights.
  * The per-step losses must agree, and wasm must not leak tensors or heap buffers.
  *
  * Shape legend: B batch, T tokens, D model width, H hidden width, V vocabulary.
@@ -46,15 +47,26 @@ function train(countDataIds: () => number): Run {
 
   const loss = () =>
     tf.tidy(() => {
-      const x = tf.reshape(tf.gather(embedding, tf.reshape(inputs, [-1])), [B, T, D]);
+      const rows = tf.gather(embedding, tf.reshape(inputs, [-1])); // [B*T, D]
+      // Split and re-join the width (concat and slice gradients), as rotary code does.
+      const halves = [
+        tf.slice(rows, [0, 0], [B * T, D / 2]),
+        tf.slice(rows, [0, D / 2], [B * T, D / 2]),
+      ];
+      const x = tf.reshape(tf.concat([halves[1], halves[0]], 1), [B, T, D]);
       // Attention: batched matmul with a transposed operand, masked softmax.
       // (tfjs 4.22's BatchMatMul gradient mishandles a broadcast rank-2 b: flatten instead.)
       const q = tf.reshape(tf.matMul(tf.reshape(x, [B * T, D]), wq), [B, T, D]);
       const scores = tf.div(tf.matMul(q, x, false, true), Math.sqrt(D)); // [B, T, T]
       const masked = tf.where(tf.cast(mask, 'bool'), scores, tf.fill([B, T, T], -1e9));
-      const attended = tf.matMul(tf.softmax(masked), x); // [B, T, D]
+      const stable = tf.sub(masked, tf.max(masked, -1, true)); // max's gradient too
+      const attended = tf.matMul(tf.softmax(stable), x); // [B, T, D]
       // Feed-forward on the flattened tokens, tanh and sigmoid gates, a padded/sliced skip.
-      const flat = tf.reshape(tf.add(x, attended), [B * T, D]);
+      const mixed = tf.transpose(
+        tf.add(tf.transpose(x, [0, 2, 1]), tf.transpose(attended, [0, 2, 1])),
+        [0, 2, 1],
+      );
+      const flat = tf.reshape(mixed, [B * T, D]);
       const hidden = tf.matMul(flat, w1); // [B*T, H]
       const gated = tf.mul(tf.tanh(hidden), tf.sigmoid(hidden));
       const skip = tf.slice(
