@@ -142,9 +142,10 @@ async function main() {
       }
     }
   }
-  console.log(
-    `packed / padded throughput: ${(results.packed / results.padded).toFixed(2)}x (PyTorch eager 2 threads, LoRA: 1780 vs 920 tok/s)`,
-  );
+  if (results.packed && results.padded)
+    console.log(
+      `packed / padded throughput: ${(results.packed / results.padded).toFixed(2)}x (PyTorch eager 2 threads, LoRA: 1780 vs 920 tok/s)`,
+    );
 
   if (process.env.GFT_BENCH_ATTENTION === 'false' || real > 4096) {
     model.dispose();
