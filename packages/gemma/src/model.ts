@@ -9,7 +9,6 @@
 import {
   type Adapter,
   type AdapterState,
-  GftError,
   type Linear,
   type LinearModule,
   type MicroBatch,
