@@ -36,6 +36,30 @@ function exposeNavigatorGpu(gpu: GpuLike): void {
   }
 }
 
+/**
+ * Where OffscreenCanvas is missing (Node), tfjs's synchronous readback (`dataSync`) dies
+ * with a ReferenceError deep inside tfjs; WebGPU itself has no blocking readback. This
+ * turns that into a GftError that says what to call instead. Values already on the CPU
+ * still read synchronously.
+ */
+function guardReadSync(backend: object): void {
+  const b = backend as {
+    readSync(dataId: object): unknown;
+    tensorMap: { get(dataId: object): { values?: unknown; dtype?: string } | undefined };
+  };
+  const original = b.readSync.bind(b);
+  b.readSync = (dataId: object) => {
+    const data = b.tensorMap.get(dataId);
+    if (data?.values != null || data?.dtype === 'string') return original(dataId);
+    throw new GftError(
+      'BACKEND_UNAVAILABLE',
+      'webgpu backend: a synchronous read (dataSync / arraySync / bufferSync) of a GPU tensor is not possible here: ' +
+        "WebGPU has no blocking readback and tfjs's workaround needs OffscreenCanvas, which Node lacks; use `await tensor.data()`",
+      { where: 'plugin webgpu: readSync' },
+    );
+  };
+}
+
 /** Registers tfjs's `webgpu` backend on `found`'s adapter (replacing a not-yet-started factory). */
 export async function registerTfWebGpu(found: AcquiredAdapter): Promise<void> {
   if (tf.findBackend('webgpu') != null) return; // already running (this or another copy of gft)
@@ -62,8 +86,16 @@ export async function registerTfWebGpu(found: AcquiredAdapter): Promise<void> {
   const info = found.adapter.info ?? {};
   tf.registerBackend(
     'webgpu',
-    () =>
-      new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], info as never),
+    () => {
+      const backend = new WebGPUBackend(
+        device as ConstructorParameters<typeof WebGPUBackend>[0],
+        info as never,
+      );
+      if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
+        guardReadSync(backend);
+      }
+      return backend;
+    },
     3,
   );
 }

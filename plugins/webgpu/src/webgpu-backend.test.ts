@@ -25,7 +25,11 @@ describe.skipIf(!gpu.ok)(gpuTitle('webgpu backend on a real adapter'), () => {
     const values = await y.data();
     expect(values[0]).toBe(9);
     expect(values[1]).toBe(0);
-    tf.dispose([x, y]);
+    const z = tf.matMul(x, x);
+    if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
+      expect(() => z.dataSync()).toThrow(/use `await tensor.data\(\)`/);
+    }
+    tf.dispose([x, y, z]);
     const info = plugin.describe?.() ?? {};
     console.log('webgpu adapter:', info);
     expect(String(info.adapter)).not.toBe('not set up');

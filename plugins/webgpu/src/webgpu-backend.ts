@@ -8,6 +8,7 @@ import { type Backend, tf } from '@gft/core';
 import { type AcquiredAdapter, acquireAdapter } from './acquire-adapter.js';
 import { registerTfWebGpu } from './create-backend.js';
 import { installWebGpuKernels, WEBGPU_FUSED_KERNELS } from './kernels/install.js';
+import { installSimpleMatMul } from './kernels/simple-mat-mul.js';
 import { webgpuInternals } from './webgpu-internals.js';
 
 export interface WebGpuBackendOptions {
@@ -20,6 +21,18 @@ export interface WebGpuBackendOptions {
   fallbackIcd?: string | false;
   /** Node only: flags for Dawn's `create()`, e.g. `['backend=vulkan']`. */
   dawnFlags?: string[];
+  /**
+   * BatchMatMul kernel: `tiled` (tfjs's, for GPUs), `simple` (barrier-free, for CPU
+   * implementations of WebGPU), or `auto` (default): `simple` on a fallback adapter.
+   */
+  matMul?: 'auto' | 'tiled' | 'simple';
+}
+
+/** Whether the adapter is a CPU implementation (SwiftShader and the like). */
+export function isFallbackAdapter(found: AcquiredAdapter): boolean {
+  const info = found.adapter.info ?? {};
+  if (info.isFallbackAdapter ?? found.adapter.isFallbackAdapter) return true;
+  return /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.description}`);
 }
 
 /** Resolved search options: what `acquireAdapter` caches on. */
@@ -33,6 +46,7 @@ export function adapterOptions(options: WebGpuBackendOptions = {}) {
 
 export function webgpu(options: WebGpuBackendOptions = {}): Backend {
   let found: AcquiredAdapter | undefined;
+  let matMul: 'tiled' | 'simple' = 'tiled';
   return {
     kind: 'backend',
     name: 'webgpu',
@@ -43,6 +57,9 @@ export function webgpu(options: WebGpuBackendOptions = {}): Backend {
       found = await acquireAdapter(adapterOptions(options));
       await registerTfWebGpu(found);
       installWebGpuKernels();
+      const wanted = options.matMul ?? 'auto';
+      matMul = wanted === 'auto' ? (isFallbackAdapter(found) ? 'simple' : 'tiled') : wanted;
+      if (matMul === 'simple') installSimpleMatMul();
       await tf.setBackend('webgpu');
       await tf.ready();
     },
@@ -53,11 +70,11 @@ export function webgpu(options: WebGpuBackendOptions = {}): Backend {
     },
     describe(): Record<string, string | number | boolean> {
       if (found === undefined) return { adapter: 'not set up' };
-      const info = found.adapter.info ?? {};
       return {
         adapter: found.description,
         via: found.via,
-        fallbackAdapter: Boolean(info.isFallbackAdapter ?? found.adapter.isFallbackAdapter),
+        fallbackAdapter: isFallbackAdapter(found),
+        matMul,
         attempts: found.attempts.map((a) => `${a.source}: ${a.outcome}`).join('; '),
       };
     },

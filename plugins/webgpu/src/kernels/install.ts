@@ -1,7 +1,8 @@
 /**
  * Registers gft's WGSL fused kernels for the `webgpu` backend in core's fused-kernel
  * registry, once per process. Kernels not listed here (RMSNorm, GELU gate) run their
- * generic tfjs-op versions, which work on webgpu too.
+ * generic tfjs-op versions, which work on webgpu too. Also swaps in exact int32 FloorDiv /
+ * Mod (see int32-division.ts), a fix to tfjs's webgpu backend rather than a gft kernel.
  */
 import {
   NF4_MATMUL,
@@ -10,6 +11,7 @@ import {
   VARLEN_ATTENTION,
   type VarlenAttentionInputs,
 } from '@gft/core';
+import { installExactInt32Division } from './int32-division.js';
 import { nf4MatMulWebGpu } from './nf4-matmul.js';
 import { varlenAttentionWebGpu } from './varlen-attention.js';
 
@@ -22,6 +24,7 @@ let installed = false;
 /** Registers the kernels; a second call is a no-op, another copy of the plugin is a KERNEL_DUPLICATE error. */
 export function installWebGpuKernels(): void {
   if (installed) return;
+  installExactInt32Division();
   registerFusedKernel({
     kernelName: VARLEN_ATTENTION,
     backendName: 'webgpu',
