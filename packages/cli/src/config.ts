@@ -11,13 +11,22 @@ export interface RunConfig {
   adapter: string;
   collator: string;
   backend: string;
-  tokenizer: string;
+  /** Default: the checkpoint's tokenizer.json with `checkpoint`, else `gemma2` (bundled). */
+  tokenizer?: string;
+  /** A Hugging Face model directory: weights (else random init of `preset`) and tokenizer.json. */
+  checkpoint?: string;
   /** Options passed to the adapter factory (e.g. `{ "r": 16 }`). */
   adapterOptions: Record<string, unknown>;
   /** `synthetic` (the embedded default) or a path to arena CSV / JSONL / Parquet. */
   data: string;
-  /** Synthetic rows to generate. */
+  /** Records to use: synthetic rows to generate, or the first N of a file; 0: automatic / all. */
   rows: number;
+  /** k of the k-fold split into train / validation (grouped by prompt). */
+  folds: number;
+  /** Which fold is the validation fold (0..folds-1). */
+  fold: number;
+  /** Tokenizer worker threads (seed: 4), capped at cores - 1; 0 or 1 tokenizes inline. */
+  numWorkers: number;
   batchSize: number;
   maxTokens: number;
   maxSequenceLength: number;
@@ -39,6 +48,8 @@ export interface RunConfig {
   collators: string[];
   backends: string[];
   baseline?: string;
+  /** `gft memory`: LoRA / QLoRA rank. */
+  r: number;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -46,13 +57,15 @@ export const DEFAULT_CONFIG: RunConfig = {
   adapter: 'lora',
   collator: 'padding',
   backend: 'wasm',
-  tokenizer: 'gemma2',
   adapterOptions: {},
   data: 'synthetic',
-  rows: 32,
+  rows: 0,
+  folds: 5,
+  fold: 0,
+  numWorkers: 4,
   batchSize: 8,
   maxTokens: 2048,
-  maxSequenceLength: 256,
+  maxSequenceLength: 4096,
   steps: 4,
   warmupSteps: 1,
   lr: 2e-4,
@@ -68,18 +81,41 @@ export const DEFAULT_CONFIG: RunConfig = {
   adapters: ['full-ft', 'lora', 'qlora'],
   collators: ['padding', 'varlen-packing'],
   backends: ['wasm'],
+  r: 16,
 };
 
-type Kind = 'string' | 'int+' | 'int0' | 'number+' | 'number0' | 'boolean' | 'strings' | 'object';
+type Kind =
+  | 'string'
+  | 'int+'
+  | 'int0'
+  | 'int2'
+  | 'number+'
+  | 'number0'
+  | 'boolean'
+  | 'strings'
+  | 'object';
 const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readonly string[] }> = {
   preset: { kind: 'string', help: 'model preset (tiny, small, gemma2-9b, ...)' },
   adapter: { kind: 'string', help: 'technique plugin name' },
   collator: { kind: 'string', help: 'collator plugin name' },
   backend: { kind: 'string', help: 'backend plugin name' },
-  tokenizer: { kind: 'string', help: 'tokenizer plugin name' },
+  tokenizer: {
+    kind: 'string',
+    help: "tokenizer plugin name (default: the checkpoint's tokenizer.json, else gemma2)",
+  },
+  checkpoint: {
+    kind: 'string',
+    help: 'Hugging Face model directory (weights + tokenizer.json); default: random init',
+  },
   adapterOptions: { kind: 'object', help: 'options for the adapter factory' },
-  data: { kind: 'string', help: "'synthetic' or a data file path" },
-  rows: { kind: 'int+', help: 'synthetic training rows' },
+  data: { kind: 'string', help: "'synthetic' or an arena .csv / .jsonl / .parquet file" },
+  rows: {
+    kind: 'int0',
+    help: 'records: synthetic rows to make / first N of the file (0: enough / all)',
+  },
+  folds: { kind: 'int2', help: 'k of the k-fold train / validation split' },
+  fold: { kind: 'int0', help: 'which fold validates (0..folds-1)' },
+  numWorkers: { kind: 'int0', help: 'tokenizer worker threads (capped at cores - 1)' },
   batchSize: { kind: 'int+', help: 'rows per loader batch (one optimizer step)' },
   maxTokens: { kind: 'int+', help: 'token budget per micro-batch' },
   maxSequenceLength: { kind: 'int+', help: 'tokens per sequence after truncation' },
@@ -94,13 +130,17 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   activationCheckpointing: { kind: 'boolean', help: 'recompute each layer in backward' },
   checkpointDir: { kind: 'string', help: 'where training checkpoints go' },
   checkpointEvery: { kind: 'int0', help: 'checkpoint every N steps (0: never)' },
-  evalRows: { kind: 'int0', help: 'synthetic evaluation rows' },
+  evalRows: {
+    kind: 'int0',
+    help: 'validation rows to evaluate (train: 0 = no eval; eval/predict: 0 = all)',
+  },
   swapAverage: { kind: 'boolean', help: 'average eval with the A/B-swapped input' },
   out: { kind: 'string', help: 'output directory' },
   adapters: { kind: 'strings', help: 'bench: adapters to cross' },
   collators: { kind: 'strings', help: 'bench: collators to cross' },
   backends: { kind: 'strings', help: 'bench: backends to cross' },
   baseline: { kind: 'string', help: 'bench: baseline cell adapter/collator/backend' },
+  r: { kind: 'int+', help: 'memory: LoRA / QLoRA rank' },
 };
 
 export const CONFIG_FIELDS = FIELDS;
@@ -121,9 +161,10 @@ function check(field: string, value: unknown, source: string): unknown {
       if (spec.oneOf && !spec.oneOf.includes(value)) throw fail(`one of ${spec.oneOf.join(', ')}`);
       return value;
     case 'int+':
-    case 'int0': {
+    case 'int0':
+    case 'int2': {
       const n = typeof value === 'string' ? Number(value) : value;
-      const min = spec.kind === 'int+' ? 1 : 0;
+      const min = spec.kind === 'int2' ? 2 : spec.kind === 'int+' ? 1 : 0;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
         throw fail(`an integer >= ${min}`);
       return n;

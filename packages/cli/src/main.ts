@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { GftError } from '@gft/core';
 import { benchCellCommand, benchCommand } from './commands/bench.js';
-import { dataPreviewCommand } from './commands/data-preview.js';
+import { dataPreviewCommand, formatDataPreview } from './commands/data-preview.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
+import { formatMemory, memoryCommand } from './commands/memory.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import { CONFIG_FIELDS, loadConfig, type RunConfig } from './config.js';
@@ -19,18 +20,26 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
       'run the adapter x collator x backend matrix, one child process per cell, and write report.md / report.html',
     fields: [
       'preset',
+      'checkpoint',
+      'tokenizer',
       'adapters',
       'collators',
       'backends',
       'baseline',
       'steps',
       'warmupSteps',
+      'data',
       'rows',
+      'folds',
+      'fold',
+      'numWorkers',
       'batchSize',
       'maxTokens',
       'maxSequenceLength',
       'lr',
       'evalRows',
+      'swapAverage',
+      'activationCheckpointing',
       'seed',
       'out',
     ],
@@ -40,13 +49,18 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
       'fine-tune a preset with one plugin set (checkpoints with --checkpointDir/--checkpointEvery, --resume)',
     fields: [
       'preset',
+      'checkpoint',
       'adapter',
       'adapterOptions',
       'collator',
       'backend',
       'tokenizer',
       'steps',
+      'data',
       'rows',
+      'folds',
+      'fold',
+      'numWorkers',
       'batchSize',
       'maxTokens',
       'maxSequenceLength',
@@ -60,29 +74,79 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
       'checkpointDir',
       'checkpointEvery',
       'evalRows',
+      'swapAverage',
       'warmupSteps',
     ],
   },
   eval: {
-    summary: 'log loss and accuracy of the model (restored from --checkpointDir when given)',
-    fields: ['preset', 'adapter', 'collator', 'backend', 'evalRows', 'checkpointDir', 'seed'],
-  },
-  predict: {
-    summary: 'write <out>/submission.csv (id,winner_model_a,winner_model_b,winner_tie)',
+    summary:
+      'log loss and accuracy on the validation fold (model restored from --checkpointDir when given)',
     fields: [
       'preset',
+      'checkpoint',
       'adapter',
+      'adapterOptions',
       'collator',
       'backend',
+      'tokenizer',
+      'data',
+      'rows',
+      'folds',
+      'fold',
+      'numWorkers',
+      'batchSize',
+      'maxTokens',
+      'maxSequenceLength',
       'evalRows',
+      'swapAverage',
+      'checkpointDir',
+      'seed',
+    ],
+  },
+  predict: {
+    summary:
+      'write <out>/submission.csv (id,winner_model_a,winner_model_b,winner_tie) for an unlabelled file, or the validation fold',
+    fields: [
+      'preset',
+      'checkpoint',
+      'adapter',
+      'adapterOptions',
+      'collator',
+      'backend',
+      'tokenizer',
+      'data',
+      'rows',
+      'folds',
+      'fold',
+      'numWorkers',
+      'batchSize',
+      'maxTokens',
+      'maxSequenceLength',
+      'evalRows',
+      'swapAverage',
       'checkpointDir',
       'seed',
       'out',
     ],
   },
   'data preview': {
-    summary: 'show how the collator splits the first loader batches',
-    fields: ['preset', 'collator', 'rows', 'batchSize', 'maxTokens', 'maxSequenceLength', 'seed'],
+    summary:
+      'print the micro-batches of the first --steps loader batches (len(input_ids[0]), cu_seqlens, ...)',
+    fields: [
+      'checkpoint',
+      'tokenizer',
+      'collator',
+      'steps',
+      'data',
+      'rows',
+      'folds',
+      'fold',
+      'numWorkers',
+      'batchSize',
+      'maxTokens',
+      'maxSequenceLength',
+      'seed',
+    ],
   },
   plugins: {
     summary: 'list the plugins found (built-in and announced by installed packages)',
@@ -90,8 +154,8 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
   },
   memory: {
     summary:
-      "predict a technique's memory for a preset (pending: needs the memory-prediction function)",
-    fields: ['preset', 'adapter'],
+      'predicted weight + optimizer memory of each technique for a preset (e.g. --preset gemma2-9b)',
+    fields: ['preset', 'checkpoint', 'adapters', 'r', 'adapterOptions'],
   },
 };
 
@@ -177,7 +241,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const r = await benchCommand(config, (l) => !json && process.stderr.write(`${l}\n`));
         print(
           r,
-          `wrote ${r.jsonl}, ${r.markdown}, ${r.html} (${r.cells} cells, ${r.failed} failed)`,
+          `wrote ${r.jsonl}, ${r.markdown}, ${r.html} (${r.cells} cells, ${r.failed} failed, ${(r.wallMs / 1000).toFixed(1)} s)`,
         );
         return r.failed === r.cells ? 1 : 0;
       }
@@ -191,20 +255,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'predict': {
         const r = await predictCommand(config);
-        print(r, `wrote ${r.out} (${r.rows} rows)`);
+        print(
+          r,
+          `wrote ${r.out} (${r.rows} rows of ${r.data}${r.swapAveraged ? ', A/B-swap averaged' : ''})`,
+        );
         return 0;
       }
       case 'data preview': {
         const r = await dataPreviewCommand(config);
-        print(
-          r,
-          r
-            .map(
-              (b) =>
-                `batch ${b.batch}: ${b.rows} rows -> ${b.microBatches.length} micro-batches, ${b.realTokens}/${b.computedTokens} real/computed tokens (padding ${(b.paddingRatio * 100).toFixed(1)}%)`,
-            )
-            .join('\n'),
-        );
+        print(r, formatDataPreview(r));
+        return 0;
+      }
+      case 'memory': {
+        const r = await memoryCommand(config);
+        print(r, formatMemory(r));
         return 0;
       }
       case 'plugins': {
@@ -221,10 +285,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new GftError(
-          'INTERNAL',
-          `gft ${name}: not available yet in this build (waits for the memory-prediction function of the technique packages)`,
-        );
+        throw new GftError('INTERNAL', `gft ${name}: command listed but not dispatched`);
     }
   } catch (e) {
     const code = GftError.isInstance(e) ? e.code : 'INTERNAL';

@@ -1,29 +1,52 @@
 /**
  * One run's parts from a config: the plugin set (by name through the registry), the model
- * (a Gemma preset with random init, wrapped for the runner) and the loader batches.
+ * (a Gemma preset with random init, or a Hugging Face checkpoint, wrapped for the runner)
+ * and the loaders that turn tokenized rows into loader batches of micro-batches. Reading
+ * and tokenizing rows is arena-data.ts's job.
  */
+import { join } from 'node:path';
+import { createLoader } from '@gft/arena';
 import {
-  arrayBatchSource,
   type BatchSource,
+  GftError,
+  hfTokenizer,
   type MicroBatch,
   type PluginRegistry,
   type PluginSet,
   resolvePluginSet,
+  type TokenizedRow,
+  type Tokenizer,
   type TrainableModel,
 } from '@gft/core';
-import { GemmaModel, preset, randomWeights } from '@gft/gemma';
+import { GemmaModel, loadGemma, preset, randomWeights } from '@gft/gemma';
 import type { RunConfig } from './config.js';
 import { gemmaTrainableModel } from './gemma-trainable.js';
-import { syntheticTokenRows } from './synthetic-rows.js';
+
+/** The tokenizer a run uses by name: explicit, else none with a checkpoint (its tokenizer.json). */
+export function tokenizerName(config: RunConfig): string | undefined {
+  return config.tokenizer ?? (config.checkpoint ? undefined : 'gemma2');
+}
+
+/** The run's tokenizer alone (no plugin set), for commands that only read data. */
+export async function runTokenizer(
+  config: RunConfig,
+  registry: PluginRegistry,
+): Promise<Tokenizer> {
+  const name = tokenizerName(config);
+  return name
+    ? ((await registry.create('tokenizer', name)) as Tokenizer)
+    : hfTokenizer({ file: join(config.checkpoint!, 'tokenizer.json') });
+}
 
 export async function pluginSet(config: RunConfig, registry: PluginRegistry): Promise<PluginSet> {
+  const name = tokenizerName(config);
   const plugins = await Promise.all([
     registry.create('adapter', config.adapter, config.adapterOptions),
     registry.create('collator', config.collator),
     registry.create('backend', config.backend),
-    registry.create('tokenizer', config.tokenizer),
+    ...(name ? [registry.create('tokenizer', name)] : []),
   ]);
-  const set = resolvePluginSet(plugins, { registry });
+  const set = resolvePluginSet(plugins, { registry, checkpointDir: config.checkpoint });
   await set.backend.setup();
   return set;
 }
@@ -32,45 +55,90 @@ export function buildModel(
   config: RunConfig,
   set: PluginSet,
 ): { model: TrainableModel; vocabSize: number } {
-  const gemmaConfig = preset(config.preset);
-  const gemma = GemmaModel.build({
-    config: gemmaConfig,
-    weights: randomWeights(gemmaConfig, { seed: config.seed }),
-    adapter: set.adapter,
-    scoreSeed: config.seed,
-  });
+  const gemma = config.checkpoint
+    ? loadGemma(config.checkpoint, { adapter: set.adapter, scoreSeed: config.seed })
+    : (() => {
+        const gemmaConfig = preset(config.preset);
+        return GemmaModel.build({
+          config: gemmaConfig,
+          weights: randomWeights(gemmaConfig, { seed: config.seed }),
+          adapter: set.adapter,
+          scoreSeed: config.seed,
+        });
+      })();
   return {
     model: gemmaTrainableModel(gemma, { checkpoint: config.activationCheckpointing }),
-    vocabSize: gemmaConfig.vocabSize,
+    vocabSize: gemma.config.vocabSize,
   };
 }
 
-/** Loader batches of synthetic rows collated by the set's collator. */
-export function loaderBatches(
-  config: RunConfig,
-  set: PluginSet,
+/** Every id must index the model's embedding: a mismatched preset and tokenizer fail here. */
+export function checkVocab(
+  rows: readonly TokenizedRow[],
   vocabSize: number,
-  rows: number,
-  seed: number,
-): MicroBatch[][] {
-  const all = syntheticTokenRows(rows, {
-    seed,
-    vocabSize,
-    maxLen: config.maxSequenceLength,
-    prefix: `s${seed}-`,
-  });
-  const batches: MicroBatch[][] = [];
-  for (let i = 0; i < all.length; i += config.batchSize) {
-    batches.push(
-      set.collator.collate(all.slice(i, i + config.batchSize), {
-        maxTokens: config.maxTokens,
-        padId: 0,
-      }),
-    );
+  config: RunConfig,
+): void {
+  for (const row of rows) {
+    for (const id of row.ids) {
+      if (id >= vocabSize || id < 0) {
+        throw new GftError(
+          'BAD_CONFIG',
+          `row ${row.id} has token id ${id}, outside the model's vocabulary of ${vocabSize} ` +
+            `(${config.checkpoint ?? `preset ${config.preset}`}, tokenizer ${tokenizerName(config) ?? 'tokenizer.json'}); ` +
+            "use a preset with the tokenizer's vocabulary (small, gemma2-*) or a matching tokenizer",
+          { where: row.id },
+        );
+      }
+    }
   }
-  return batches;
 }
 
-export function trainSource(config: RunConfig, set: PluginSet, vocabSize: number): BatchSource {
-  return arrayBatchSource(loaderBatches(config, set, vocabSize, config.rows, config.seed));
+/**
+ * Training batches: a seeded, per-epoch shuffled loader over `rows`. The source restarts at
+ * any batch index (epoch = index / batches per epoch), which is what resume needs.
+ */
+export function trainSource(
+  rows: readonly TokenizedRow[],
+  config: RunConfig,
+  set: PluginSet,
+): BatchSource {
+  if (rows.length === 0) {
+    throw new GftError('BAD_INPUT', 'no training rows (the train folds are empty)', {
+      where: 'rows',
+    });
+  }
+  const loader = createLoader(rows, {
+    collator: set.collator,
+    batchSize: config.batchSize,
+    maxTokens: config.maxTokens,
+    seed: config.seed,
+    padId: set.tokenizer.specialTokens.pad,
+  });
+  const perEpoch = loader.batchesPerEpoch;
+  return function* (start) {
+    for (let epoch = Math.floor(start / perEpoch); ; epoch++) {
+      const skip = epoch === Math.floor(start / perEpoch) ? start % perEpoch : 0;
+      for (const batch of loader.epoch(epoch)) {
+        if (batch.index >= skip) yield batch.microBatches;
+      }
+    }
+  };
+}
+
+/** Evaluation batches in row order (no shuffle). */
+export function evalBatches(
+  rows: readonly TokenizedRow[],
+  config: RunConfig,
+  set: PluginSet,
+  keepText = false,
+): MicroBatch[][] {
+  const loader = createLoader(rows, {
+    collator: set.collator,
+    batchSize: config.batchSize,
+    maxTokens: config.maxTokens,
+    shuffle: false,
+    padId: set.tokenizer.specialTokens.pad,
+    keepText,
+  });
+  return [...loader.epoch(0)].map((b) => b.microBatches);
 }

@@ -2,6 +2,12 @@
  * @gft/plugin-qlora: QLoRA for gft. NF4 with double quantisation exactly as bitsandbytes
  * stores it, the generic NF4 matmul kernel, bitsandbytes 4-bit checkpoint reading.
  */
+
+/**
+ * The Gemma model, so `pnpm add @gft/core @gft/plugin-qlora` is enough for a fine-tune
+ * (pnpm links only direct dependencies): `gemma.GemmaModel`, `gemma.loadGemma`, ...
+ */
+export * as gemma from '@gft/gemma';
 export { type BnbQuantState, isBnb4bit, nf4FromBnb, QUANT_STATE_SUFFIX } from './bnb-layout.js';
 export {
   absmaxOffset,

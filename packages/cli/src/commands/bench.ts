@@ -15,10 +15,15 @@ import {
   type StepEvent,
 } from '@gft/core';
 import { writeReport } from '@gft/report';
+import { loadRunRows } from '../arena-data.js';
 import type { RunConfig } from '../config.js';
+import { cliRegistry } from '../registry.js';
+import { readRowsFile, writeRowsFile } from '../rows-file.js';
+import { runTokenizer } from '../session.js';
 import { trainCommand } from './train.js';
 
 export async function benchCommand(config: RunConfig, log: (line: string) => void) {
+  const started = Date.now();
   const cells = expandMatrix({
     adapters: config.adapters,
     collators: config.collators,
@@ -27,15 +32,30 @@ export async function benchCommand(config: RunConfig, log: (line: string) => voi
     steps: config.steps,
     warmupSteps: config.warmupSteps,
     baseline: config.baseline,
+    shared: {
+      data: config.data,
+      batchSize: config.batchSize,
+      maxTokens: config.maxTokens,
+      maxSequenceLength: config.maxSequenceLength,
+      lr: config.lr,
+      seed: config.seed,
+    },
   });
   mkdirSync(config.out, { recursive: true });
   const jsonl = join(config.out, 'bench.jsonl');
   writeFileSync(jsonl, '');
+  // Read and tokenize once; every cell trains on the same rows.
+  const rows = await loadRunRows(config, await runTokenizer(config, cliRegistry()), 'train');
+  const rowsFile = join(config.out, 'rows.json');
+  writeRowsFile(rowsFile, rows);
+  log(
+    `data: ${rows.source}: ${rows.train.length} train / ${rows.eval.length} eval rows, ${rows.truncated} truncated to ${config.maxSequenceLength} tokens (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   const entry = process.env.GFT_CLI_ENTRY ?? process.argv[1];
   const records: BenchRecord[] = [];
   for (const [i, cell] of cells.entries()) {
     log(`[${i + 1}/${cells.length}] ${cell.id} ...`);
-    const record = await runCell(entry, cell, config);
+    const record = await runCell(entry, cell, config, rowsFile);
     records.push(record);
     appendFileSync(jsonl, `${JSON.stringify(record)}\n`);
     log(
@@ -45,10 +65,21 @@ export async function benchCommand(config: RunConfig, log: (line: string) => voi
     );
   }
   const report = await writeReport(records, config.out, { baseline: config.baseline });
-  return { jsonl, ...report, cells: records.length, failed: records.filter((r) => !r.ok).length };
+  return {
+    jsonl,
+    ...report,
+    cells: records.length,
+    failed: records.filter((r) => !r.ok).length,
+    wallMs: Date.now() - started,
+  };
 }
 
-function runCell(entry: string, cell: BenchCell, config: RunConfig): Promise<BenchRecord> {
+function runCell(
+  entry: string,
+  cell: BenchCell,
+  config: RunConfig,
+  rowsFile: string,
+): Promise<BenchRecord> {
   const cellConfig: RunConfig = {
     ...config,
     adapter: cell.adapter,
@@ -60,9 +91,13 @@ function runCell(entry: string, cell: BenchCell, config: RunConfig): Promise<Ben
   return new Promise((resolve) => {
     let record: BenchRecord | undefined;
     let stderr = '';
-    const child = fork(entry, ['bench-cell', JSON.stringify({ cell, config: cellConfig })], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = fork(
+      entry,
+      ['bench-cell', JSON.stringify({ cell, config: cellConfig, rowsFile })],
+      {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
     child.stderr?.on('data', (d) => {
       stderr = (stderr + d).slice(-4000);
     });
@@ -89,7 +124,11 @@ function runCell(entry: string, cell: BenchCell, config: RunConfig): Promise<Ben
 
 /** The child side: one cell, one training run; the record goes back over IPC. */
 export async function benchCellCommand(payload: string): Promise<number> {
-  const { cell, config } = JSON.parse(payload) as { cell: BenchCell; config: RunConfig };
+  const { cell, config, rowsFile } = JSON.parse(payload) as {
+    cell: BenchCell;
+    config: RunConfig;
+    rowsFile: string;
+  };
   const started = Date.now();
   const steps: StepEvent[] = [];
   let start:
@@ -109,6 +148,7 @@ export async function benchCellCommand(payload: string): Promise<number> {
         if (e.type === 'run-start') start = e;
       },
       false,
+      readRowsFile(rowsFile),
     );
     record = {
       cell,

@@ -1,36 +1,71 @@
-/** `gft data preview`: what the collator makes of the first loader batches (no model). */
-import { packingStats } from '@gft/core';
-import { preset } from '@gft/gemma';
+/**
+ * `gft data preview`: what the loader and collator make of the first `steps` loader batches
+ * of the training rows, micro-batch by micro-batch, in the seed's terms (len(input_ids[0]),
+ * len(position_ids[0]), cu_seqlens, len(cu_seqlens), len(input_text), the last 10 words of
+ * the first text). No model is built.
+ */
+import { createLoader, formatPreview, type MicroBatchPreview, previewMicroBatch } from '@gft/arena';
+import type { Collator } from '@gft/core';
+import { loadRunRows } from '../arena-data.js';
 import type { RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
-import { loaderBatches } from '../session.js';
+import { runTokenizer } from '../session.js';
 
-export async function dataPreviewCommand(config: RunConfig) {
+export interface PreviewBatch {
+  batch: number;
+  rows: number;
+  realTokens: number;
+  computedTokens: number;
+  paddingRatio: number;
+  microBatches: (MicroBatchPreview & { layout: string; sequences: number })[];
+}
+
+export async function dataPreviewCommand(config: RunConfig): Promise<{
+  source: string;
+  batches: PreviewBatch[];
+}> {
   const registry = cliRegistry();
-  const collator = await registry.create('collator', config.collator);
-  const set = { collator } as Parameters<typeof loaderBatches>[1];
-  const batches = loaderBatches(
-    config,
-    set,
-    preset(config.preset).vocabSize,
-    Math.min(config.rows, config.batchSize * 3),
-    config.seed,
-  );
-  return batches.map((b, i) => {
-    const s = packingStats(b);
-    return {
-      batch: i,
-      rows: b.reduce((n, mb) => n + mb.batchSize, 0),
-      microBatches: b.map((mb) => ({
+  const collator = (await registry.create('collator', config.collator)) as Collator;
+  const tokenizer = await runTokenizer(config, registry);
+  const rows = await loadRunRows({ ...config, evalRows: 0 }, tokenizer, 'train');
+  const loader = createLoader(rows.train, {
+    collator,
+    batchSize: config.batchSize,
+    maxTokens: config.maxTokens,
+    seed: config.seed,
+    padId: tokenizer.specialTokens.pad,
+    keepText: true,
+  });
+  const batches: PreviewBatch[] = [];
+  for (const b of loader.epoch(0)) {
+    if (batches.length >= config.steps) break;
+    batches.push({
+      batch: b.index,
+      rows: b.rows.length,
+      realTokens: b.stats.realTokens,
+      computedTokens: b.stats.computedTokens,
+      paddingRatio: 1 - b.stats.efficiency,
+      microBatches: b.microBatches.map((mb) => ({
         layout: mb.layout,
         sequences: mb.batchSize,
-        maxSeqLen: mb.maxSeqLen,
-        seqLens: mb.seqLens,
-        tokens: mb.inputIds.length,
+        ...previewMicroBatch(mb),
       })),
-      realTokens: s.realTokens,
-      computedTokens: s.computedTokens,
-      paddingRatio: 1 - s.efficiency,
-    };
-  });
+    });
+  }
+  return { source: rows.source, batches };
+}
+
+/** The text form: a header per loader batch, then the seed's lines per micro-batch. */
+export function formatDataPreview(r: Awaited<ReturnType<typeof dataPreviewCommand>>): string {
+  const lines = [`data: ${r.source}`];
+  for (const b of r.batches) {
+    lines.push(
+      '',
+      `loader batch ${b.batch}: ${b.rows} rows -> ${b.microBatches.length} micro-batches, ${b.realTokens}/${b.computedTokens} real/computed tokens (padding ${(b.paddingRatio * 100).toFixed(1)}%)`,
+    );
+    b.microBatches.forEach((mb, i) => {
+      lines.push(formatPreview(mb, i));
+    });
+  }
+  return lines.join('\n');
 }

@@ -8,9 +8,10 @@ import {
   type TrainableModel,
   tf,
 } from '@gft/core';
+import { loadRunRows, type RowsPurpose } from '../arena-data.js';
 import type { RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
-import { buildModel, loaderBatches, pluginSet } from '../session.js';
+import { buildModel, checkVocab, evalBatches, pluginSet } from '../session.js';
 
 async function restoreParams(model: TrainableModel, dir: string): Promise<number> {
   const ckpt = await directoryCheckpointStore(dir).loadLatest();
@@ -31,30 +32,38 @@ async function restoreParams(model: TrainableModel, dir: string): Promise<number
   return ckpt.step;
 }
 
-async function setup(config: RunConfig) {
+/** The model (restored when --checkpointDir is given) and the validation (or test) rows. */
+async function setup(config: RunConfig, purpose: RowsPurpose) {
   const set = await pluginSet(config, cliRegistry());
+  const rows = await loadRunRows(config, set.tokenizer, purpose);
   const { model, vocabSize } = buildModel(config, set);
-  const step = config.checkpointDir ? await restoreParams(model, config.checkpointDir) : 0;
-  const rows = Math.max(1, config.evalRows);
-  const data = loaderBatches(config, set, vocabSize, rows, config.seed + 1_000_003);
-  return { model, data, step };
+  try {
+    checkVocab(rows.eval, vocabSize, config);
+    const step = config.checkpointDir ? await restoreParams(model, config.checkpointDir) : 0;
+    const data = evalBatches(rows.eval, config, set);
+    const swapped = rows.evalSwapped && evalBatches(rows.evalSwapped, config, set);
+    return { model, data, swapped, step, source: rows.source };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 export async function evalCommand(config: RunConfig) {
-  const { model, data, step } = await setup(config);
+  const { model, data, swapped, step, source } = await setup(config, 'eval');
   try {
-    return { step, ...(await evaluate(model, data)) };
+    return { step, data: source, ...(await evaluate(model, data, { swapped })) };
   } finally {
     model.dispose();
   }
 }
 
 export async function predictCommand(config: RunConfig) {
-  const { model, data, step } = await setup(config);
+  const { model, data, swapped, step, source } = await setup(config, 'predict');
   const out = join(config.out, 'submission.csv');
   try {
-    const p = await predict(model, data, { out });
-    return { step, rows: p.ids.length, out };
+    const p = await predict(model, data, { out, swapped });
+    return { step, data: source, rows: p.ids.length, swapAveraged: p.swapAveraged, out };
   } finally {
     model.dispose();
   }

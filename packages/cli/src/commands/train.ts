@@ -1,21 +1,40 @@
-/** `gft train`: fine-tune a preset with one plugin set; checkpoints and resume. */
+/** `gft train`: fine-tune a preset or checkpoint with one plugin set; checkpoints and resume. */
 import {
   describePluginSet,
   directoryCheckpointStore,
   type RunEventListener,
   train,
 } from '@gft/core';
+import { loadRunRows, type RunRows } from '../arena-data.js';
 import type { RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
-import { buildModel, loaderBatches, pluginSet, trainSource } from '../session.js';
+import { buildModel, checkVocab, evalBatches, pluginSet, trainSource } from '../session.js';
 
-export async function trainCommand(config: RunConfig, onEvent: RunEventListener, resume: boolean) {
+/**
+ * Trains; `rows` are already tokenized rows (bench passes them to every cell), otherwise
+ * they are read and tokenized here.
+ */
+export async function trainCommand(
+  config: RunConfig,
+  onEvent: RunEventListener,
+  resume: boolean,
+  rows?: RunRows,
+) {
   const set = await pluginSet(config, cliRegistry());
+  const data = rows ?? (await loadRunRows(config, set.tokenizer, 'train'));
   const { model, vocabSize } = buildModel(config, set);
   try {
+    checkVocab([...data.train, ...data.eval], vocabSize, config);
+    const evaluation =
+      config.evalRows > 0 && data.eval.length > 0
+        ? {
+            data: evalBatches(data.eval, config, set),
+            swapped: data.evalSwapped && evalBatches(data.evalSwapped, config, set),
+          }
+        : undefined;
     return await train({
       model,
-      data: trainSource(config, set, vocabSize),
+      data: trainSource(data.train, config, set),
       steps: config.steps,
       schedule: { lr: config.lr, warmupSteps: config.lrWarmupSteps, decay: config.decay },
       optimizer: { weightDecay: config.weightDecay },
@@ -30,19 +49,22 @@ export async function trainCommand(config: RunConfig, onEvent: RunEventListener,
           : undefined,
       resume,
       seed: config.seed,
-      evaluation:
-        config.evalRows > 0
-          ? {
-              data: loaderBatches(config, set, vocabSize, config.evalRows, config.seed + 1_000_003),
-            }
-          : undefined,
+      evaluation,
       onEvent,
       plugins: Object.fromEntries(
         describePluginSet(set)
           .split(' ')
           .map((kv) => kv.split('=')),
       ),
-      config: { preset: config.preset, batchSize: config.batchSize, maxTokens: config.maxTokens },
+      config: {
+        preset: config.checkpoint ?? config.preset,
+        data: data.source,
+        trainRows: data.train.length,
+        evalRows: data.eval.length,
+        batchSize: config.batchSize,
+        maxTokens: config.maxTokens,
+        maxSequenceLength: config.maxSequenceLength,
+      },
       backend: set.backend,
     });
   } finally {

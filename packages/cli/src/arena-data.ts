@@ -1,0 +1,149 @@
+/**
+ * A run's rows: arena records (the synthetic generator, or a CSV / JSONL / Parquet file)
+ * split by grouped k-fold into train and validation, formatted as judge prompts, tokenized
+ * (worker pool) and truncated turn-aware to `maxSequenceLength`. Evaluation rows can come
+ * with their A/B-swapped mirrors for test-time augmentation. Not here: batching into
+ * micro-batches (loaders.ts) and the model.
+ */
+import { availableParallelism } from 'node:os';
+import {
+  type ArenaRecord,
+  createTokenizerPool,
+  type JudgeRow,
+  kFoldSplits,
+  readArena,
+  syntheticArena,
+  tokenizeArena,
+} from '@gft/arena';
+import { GftError, type TokenizedRow, type Tokenizer } from '@gft/core';
+import type { RunConfig } from './config.js';
+
+/** Tokenized rows of one run: train, validation and (swapAverage) the validation mirrors. */
+export interface RunRows {
+  /** `synthetic (N rows, seed S)` or the file path, for logs. */
+  source: string;
+  train: TokenizedRow[];
+  eval: TokenizedRow[];
+  /** The eval rows A/B-swapped, same ids (only with `swapAverage`). */
+  evalSwapped?: TokenizedRow[];
+  /** Rows skipped as unreadable (files only). */
+  skipped: number;
+  /** Rows cut to fit `maxSequenceLength`. */
+  truncated: number;
+}
+
+/** Which rows a command needs: train + validation, or all rows for prediction. */
+export type RowsPurpose = 'train' | 'eval' | 'predict';
+
+/**
+ * Synthetic rows to generate when `rows` is 0: enough for every step to see fresh rows
+ * (`steps * batchSize` in the train folds) and `evalRows` in the validation fold.
+ */
+export function syntheticRowCount(config: RunConfig, purpose: RowsPurpose): number {
+  if (config.rows > 0) return config.rows;
+  const k = config.folds;
+  const trainNeed =
+    purpose === 'train' ? Math.ceil((config.steps * config.batchSize * k) / (k - 1)) : 0;
+  return Math.max(trainNeed, Math.max(1, config.evalRows) * k);
+}
+
+async function readRecords(
+  config: RunConfig,
+  purpose: RowsPurpose,
+): Promise<{ records: ArenaRecord[]; skipped: number; source: string }> {
+  if (config.data === 'synthetic') {
+    const n = syntheticRowCount(config, purpose);
+    return {
+      records: syntheticArena(n, { seed: config.seed }),
+      skipped: 0,
+      source: `synthetic (${n} rows, seed ${config.seed})`,
+    };
+  }
+  const records: ArenaRecord[] = [];
+  let skipped = 0;
+  for await (const r of readArena(config.data, {
+    onBadRow: 'skip',
+    onSkip: (bad) => {
+      skipped++;
+      process.stderr.write(`gft: skipped ${bad.file} row ${bad.row}: ${bad.reason}\n`);
+    },
+  })) {
+    records.push(r);
+    if (config.rows > 0 && records.length >= config.rows) break;
+  }
+  if (records.length === 0) {
+    throw new GftError('BAD_INPUT', `${config.data}: no readable arena rows`, {
+      where: config.data,
+    });
+  }
+  return { records, skipped, source: config.data };
+}
+
+/** Worker threads actually used: more than cores - 1 only adds contention. */
+export function effectiveWorkers(requested: number): number {
+  return Math.min(requested, Math.max(0, availableParallelism() - 1));
+}
+
+/**
+ * Records -> tokenized rows. `train`: the k-fold train part and up to `evalRows` of the
+ * validation fold. `eval`: the validation fold (capped by `evalRows` when > 0). `predict`:
+ * every record of an unlabelled file (a Kaggle test set), else the validation fold.
+ */
+export async function loadRunRows(
+  config: RunConfig,
+  tokenizer: Tokenizer,
+  purpose: RowsPurpose,
+): Promise<RunRows> {
+  if (config.fold >= config.folds) {
+    throw new GftError(
+      'BAD_CONFIG',
+      `field 'fold' must be below 'folds' (${config.folds}); got ${config.fold}`,
+      { where: 'fold' },
+    );
+  }
+  const { records, skipped, source } = await readRecords(config, purpose);
+  const unlabelled = records.every((r) => r.label === undefined);
+  let trainRecords: ArenaRecord[] = [];
+  let evalRecords: ArenaRecord[];
+  if (purpose === 'predict' && unlabelled) {
+    evalRecords = records;
+  } else {
+    if (records.length < config.folds) {
+      throw new GftError(
+        'BAD_INPUT',
+        `${source}: ${records.length} rows cannot be split into ${config.folds} folds; use more rows or --folds`,
+        { where: 'folds' },
+      );
+    }
+    const split = kFoldSplits(records, { k: config.folds, seed: config.seed })[config.fold];
+    trainRecords = purpose === 'train' ? split.train.map((i) => records[i]) : [];
+    evalRecords = split.valid.map((i) => records[i]);
+  }
+  const evalCap = purpose === 'train' ? config.evalRows : config.evalRows || evalRecords.length;
+  evalRecords = evalRecords.slice(0, evalCap);
+
+  const all = [...trainRecords, ...evalRecords];
+  // One pool for both passes, so workers start once.
+  const pool = await createTokenizerPool(tokenizer, {
+    numWorkers: effectiveWorkers(config.numWorkers),
+  });
+  let tokenized: JudgeRow[];
+  let evalSwapped: JudgeRow[] | undefined;
+  try {
+    const options = { maxSequenceLength: config.maxSequenceLength, pool };
+    tokenized = await tokenizeArena(all, tokenizer, options);
+    if (config.swapAverage && evalRecords.length > 0) {
+      evalSwapped = await tokenizeArena(evalRecords, tokenizer, { ...options, swap: true });
+    }
+  } finally {
+    await pool.close();
+  }
+  return {
+    source,
+    train: tokenized.slice(0, trainRecords.length),
+    eval: tokenized.slice(trainRecords.length),
+    evalSwapped,
+    skipped,
+    truncated: tokenized.filter((r) => r.truncated).length,
+  };
+}
