@@ -3,12 +3,14 @@
  * itself (its WASM_HAS_MULTITHREAD_SUPPORT flag is hard-coded false in Node, tfjs issue
  * 3830, and its worker script is handed to emscripten as a blob URL Node cannot load).
  *
- * What it does instead: writes emscripten's pthread worker script to a temp file, runs
- * the threaded module factory with that path, and re-registers the `wasm` backend
- * factory to build a `BackendWasm` on that module. It rests on emscripten internals of
- * the 4.22 build (worker script shape, `mainScriptUrlOrBlob`, `wasmMemory`), so every
- * step is checked and any failure falls back to the stock single-threaded build with
- * the reason logged. Browsers are left to tfjs (they need cross-origin isolation).
+ * What it does instead: writes emscripten's pthread worker script and the module's main
+ * script to (content-named) temp files, runs the threaded module factory with those
+ * paths, and re-registers the `wasm` backend factory to build a `BackendWasm` on that
+ * module. It rests on emscripten internals of the pinned 4.22 build (worker script shape,
+ * `mainScriptUrlOrBlob`, `wasmMemory`, `PThread`, the os.cpus()/2 thread cap), so each
+ * step is checked and a failure to start falls back to the stock single-threaded build
+ * with the reason logged. A failure after start (a hung worker) cannot fall back, which
+ * is why threads stay opt-in. Browsers are left to tfjs (they need cross-origin isolation).
  */
 import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../tf.js';
