@@ -140,6 +140,11 @@ function runBatches(
   const { m, k, n } = plan;
   const outBatch = plan.aBatchOf.length;
   const views: HeapView[] = [];
+  const whole = (base: TensorInfo) => backend.dataIdMap.get(base.dataId).id;
+  // b always goes through a fresh view id: XNNPACK caches the operator with b's packed
+  // values and K, N keyed on b's id alone, and a reshape shares the id, so reusing a real
+  // id could reuse an operator built for another shape (a latent bug of the stock kernel).
+  // That costs one packing of b per call, O(K*N) against O(M*K*N) of arithmetic.
   const view = (base: TensorInfo, offset: number, shape: number[]): number => {
     const v = heapView(backend, base, offset, shape);
     views.push(v);
@@ -149,7 +154,7 @@ function runBatches(
     if (plan.batchB === 1 && plan.batchA === outBatch) {
       // b is shared by every batch: one matmul over all rows of a, no views of a needed.
       const rows = outBatch * m;
-      call(view(a, 0, [1, rows, k]), rows, view(b, 0, [1, k, n]), view(out, 0, [1, rows, n]));
+      call(whole(a), rows, view(b, 0, [1, k, n]), whole(out));
       return;
     }
     for (let i = 0; i < outBatch; i++) {

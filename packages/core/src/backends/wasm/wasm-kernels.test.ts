@@ -153,6 +153,21 @@ describe('BatchMatMul (wasm, via XNNPACK)', () => {
     expect(result.diff).toBe(0);
   });
 
+  it('stays right when one buffer is used as b under two shapes (reshape shares ids)', async () => {
+    const w = seededValues(8 * 8, 16);
+    const x1 = seededValues(3 * 8, 17);
+    const x2 = seededValues(3 * 4, 18);
+    const { cpu, wasm } = await bothBackends(() => {
+      const weights = tf.tensor2d(w, [8, 8]);
+      const first = tf.matMul(tf.tensor2d(x1, [3, 8]), weights); // [3, 8]
+      const second = tf.matMul(tf.tensor2d(x2, [3, 4]), tf.reshape(weights, [4, 16])); // [3, 16]
+      return tf.concat([tf.reshape(first, [-1]), tf.reshape(second, [-1])]);
+    });
+    const diff = relDiff(wasm, cpu);
+    console.log(`BatchMatMul, b reused under two shapes: max rel diff ${diff}`);
+    expect(diff).toBeLessThanOrEqual(TOL);
+  });
+
   it('leaves no tensors or heap buffers behind', async () => {
     await onBackend('wasm', () => {
       const a = tf.tensor(seededValues(3 * M * K, 14), [3, K, M]);
