@@ -5,7 +5,8 @@
 import type { BenchRecord } from '@gft/core';
 import { chartSpecs, renderSvg } from './charts.js';
 import { formatBytes, formatCount, formatNumber } from './format.js';
-import { type ReportOptions, reportRows } from './rows.js';
+import { baselineOf, type ReportOptions, reportRows } from './rows.js';
+import { settingsLine } from './settings.js';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -39,6 +40,7 @@ td:first-child,th:first-child{text-align:left}tr.failed td{color:#a00}
 figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.5rem}
 </style></head><body>
 <h1>${esc(title)}</h1>
+<p>${esc(settingsLine(records, baselineOf(records, options.baseline)?.cell.id).replace(/`/g, ''))}</p>
 <table><thead><tr><th>combination</th><th>real tokens/s</th><th>vs baseline</th><th>step p50 / p90 (ms)</th><th>peak tensor memory</th><th>peak RSS</th><th>trainable params</th><th>padding</th><th>final train loss</th><th>eval log loss</th></tr></thead>
 <tbody>
 ${body}

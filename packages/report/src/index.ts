@@ -7,4 +7,5 @@ export { formatBytes, formatCount, formatNumber } from './format.js';
 export { renderHtml } from './html.js';
 export { renderMarkdown } from './markdown.js';
 export { baselineOf, type ReportOptions, type ReportRow, reportRows } from './rows.js';
+export { settingsLine } from './settings.js';
 export { readBenchJsonl, writeReport } from './write-report.js';

@@ -2,6 +2,7 @@
 import type { BenchRecord } from '@gft/core';
 import { formatBytes, formatCount, formatNumber } from './format.js';
 import { baselineOf, type ReportOptions, reportRows } from './rows.js';
+import { settingsLine } from './settings.js';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -11,13 +12,10 @@ export function renderMarkdown(
 ): string {
   const rows = reportRows(records, options);
   const base = baselineOf(records, options.baseline);
-  const first = records[0]?.cell;
   const lines = [
     `# ${options.title ?? 'gft bench'}`,
     '',
-    first
-      ? `Preset \`${first.preset}\`, ${first.steps} steps per cell (${first.warmupSteps} warm-up steps left out of timings). Baseline: \`${base?.cell.id ?? 'none (no cell succeeded)'}\`.`
-      : 'No cells.',
+    settingsLine(records, base?.cell.id),
     '',
     '| combination | real tokens/s | vs baseline | step p50 / p90 (ms) | peak tensor memory | peak RSS | trainable params | padding | final train loss | eval log loss |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

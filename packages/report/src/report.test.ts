@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BenchRecord } from '@gft/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.js';
+import { settingsLine } from './settings.js';
 import { readBenchJsonl, writeReport } from './write-report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -59,6 +60,21 @@ const records: BenchRecord[] = [
     error: { code: 'OUT_OF_MEMORY', message: 'heap exhausted | at step 2' },
   },
 ];
+
+describe('settingsLine', () => {
+  it('names the preset, the warm-up and the shared settings every cell ran with', () => {
+    const withShared = records.map((r) => ({
+      ...r,
+      cell: { ...r.cell, shared: { data: 'synthetic', batchSize: 4, maxTokens: 4096, other: 1 } },
+    }));
+    const line = settingsLine(withShared, 'lora/padding/wasm');
+    console.log(line);
+    expect(line).toBe(
+      'Preset `small`, 3 steps per cell (1 warm-up step left out of timings), data `synthetic`, rows per loader batch 4, micro-batch token budget 4096. Baseline: `lora/padding/wasm`.',
+    );
+    expect(settingsLine([], undefined)).toBe('No cells.');
+  });
+});
 
 describe('renderMarkdown', () => {
   it('has a row per combination with the ratio to the baseline and the failure reason', () => {
