@@ -65,6 +65,29 @@ function detachedRowNorm(
   return (a, b) => f(a, b) as tf.Tensor1D;
 }
 
+/**
+ * y = d ⊙ ratio (ratio broadcast over rows): d [N, out], ratio [out] -> [N, out]. Autodiff
+ * would reduce dy ⊙ d over the rows with a Sum along axis 0, which tfjs-wasm runs as a
+ * transpose plus a reduction; a ones-row matMul gives the same column sums on the fast
+ * matmul path.
+ */
+function scaleColumns(d: tf.Tensor2D, ratio: tf.Tensor1D): tf.Tensor2D {
+  const body = (...args: unknown[]) => {
+    const [x, r, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    save([x, r]);
+    return {
+      value: tf.mul(x, r),
+      gradFunc: (dy: tf.Tensor2D, [xs, rs]: tf.Tensor[]) => {
+        const ones = tf.ones([1, xs.shape[0]]);
+        const dr = tf.reshape(tf.matMul(ones, tf.mul(dy, xs)), rs.shape);
+        return [tf.mul(dy, rs), dr];
+      },
+    };
+  };
+  const f = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(d, ratio) as tf.Tensor2D;
+}
+
 /** Reads a site's dense weight or explains why it cannot. */
 function denseWeight(site: LinearSite, weight: WeightSource): Float32Array {
   if (!weight.readF32) {
@@ -125,9 +148,9 @@ export function doraLinear(
       return tf.tidy(() => {
         const base = tf.matMul(x, weight, false, true);
         const update = tf.matMul(tf.matMul(x, loraA, false, true), loraB, false, true);
-        const direction = tf.add(base, tf.mul(update, scale));
-        const ratio = tf.div(magnitude, norm(loraA, loraB));
-        return tf.mul(direction, ratio) as tf.Tensor2D;
+        const direction = tf.add(base, tf.mul(update, scale)) as tf.Tensor2D;
+        const ratio = tf.div(magnitude, norm(loraA, loraB)) as tf.Tensor1D;
+        return scaleColumns(direction, ratio);
       });
     },
     dispose() {

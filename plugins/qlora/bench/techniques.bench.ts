@@ -205,7 +205,7 @@ async function main() {
   }
   console.log(`\n${table(rows)}\n`);
   console.log(
-    "tokens/s counts real tokens through forward + backward + the AdamW step. tfjs peak: the engine's tensor-byte peak over the warm-up step (tf.profile; buffers shared by the wasm Identity count twice, so an overcount). wasm heap: high-water mark so far in this process (it never shrinks; techniques run in rising expected memory).",
+    "tokens/s counts real tokens through forward + backward + the AdamW step (wall clock); tokens/CPU-s divides by this process's CPU time instead, which other processes on the shared cores inflate less. tfjs peak: the engine's tensor-byte peak over the warm-up step (tf.profile; buffers shared by the wasm Identity count twice, so an overcount). wasm heap: high-water mark so far in this process (it never shrinks; techniques run in rising expected memory).",
   );
 }
 
