@@ -2,12 +2,16 @@
  * The WGSL NF4 matmul against the golden NF4 fixtures (bitsandbytes layout): y = x · W^T
  * and dx = dy · W, where W is the fixture's own dequantised weight and the expectation is
  * computed in float64 here. Both packed layouts (one byte or four bytes per int32), a
- * weight whose blocks span rows (case_a, in = 96) and an odd element count (case_c).
- * Max differences printed.
+ * weight whose blocks span rows (case_a, in = 96) and an odd element count (case_c). Also
+ * against the QLoRA plugin's generic kernel (tfjs ops) on the same inputs, run on cpu: on
+ * webgpu the generic kernel is wrong, because tfjs-backend-webgpu's Slice / Concat / Gather
+ * copy int32 data through float32 and so corrupt packed words beyond 2^24. Max differences
+ * printed.
  */
 import { join } from 'node:path';
 import { tf } from '@gft/core';
 import { maxAbsDiff } from '@gft/core/testing';
+import { nf4MatMulGeneric } from '@gft/plugin-qlora';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, HAVE_FIXTURES, readSafetensors, tensorOf } from '../testing/fixtures.js';
 import { gpu, gpuTitle } from '../testing/gpu-probe.js';
@@ -99,6 +103,38 @@ describe.skipIf(!HAVE_FIXTURES)(`NF4 matmul fixtures (needs ${FIXTURES})`, () =>
         expect(tf.memory().numTensors).toBe(before);
       });
     }
+
+    it('matches the generic NF4 kernel (tfjs ops, on cpu) on the same inputs', async () => {
+      const file = join(FIXTURES, 'nf4', 'case_b.safetensors');
+      const t = readSafetensors(file);
+      const [outF, inF] = tensorOf(t, 'weight', file).shape;
+      const words = toWords(tensorOf(t, 'packed', file).data as Uint8Array);
+      const scales = tensorOf(t, 'absmax', file).data as Float32Array;
+      const attrs = { inFeatures: inF, outFeatures: outF, blockSize: 64 };
+      const run = async (backend: string, impl: typeof nf4MatMulWebGpu) => {
+        await tf.setBackend(backend);
+        const x = tf.tensor2d(seeded(3 * inF, 21), [3, inF]);
+        const dy = tf.tensor2d(seeded(3 * outF, 22), [3, outF]);
+        const packed = tf.tensor1d(words, 'int32');
+        const absmax = tf.tensor1d(scales);
+        const y = impl({ x, packed, absmax }, attrs);
+        const dx = tf.grad((xx) =>
+          tf.sum(tf.mul(impl({ x: xx as tf.Tensor2D, packed, absmax }, attrs), dy)),
+        )(x);
+        const out = [await y.data(), await dx.data()];
+        tf.dispose([x, dy, packed, absmax, y, dx]);
+        return out;
+      };
+      const generic = await run('cpu', nf4MatMulGeneric);
+      const before = tf.memory().numTensors;
+      const ours = await run('webgpu', nf4MatMulWebGpu);
+      expect(tf.memory().numTensors).toBe(before);
+      for (const [i, name] of ['y', 'dx'].entries()) {
+        const diff = maxAbsDiff(ours[i], generic[i]);
+        console.log(`case_b, webgpu vs generic on cpu: ${name} max diff ${diff.toExponential(2)}`);
+        expect(diff).toBeLessThan(1e-5);
+      }
+    });
 
     it('rejects a packed tensor of the wrong size, naming the field', () => {
       const x = tf.zeros([2, 96]) as tf.Tensor2D;
