@@ -4,7 +4,7 @@
  * `adapter_model.safetensors` with
  *   base_model.model.<site>.lora_A.weight          [r, in]
  *   base_model.model.<site>.lora_B.weight          [out, r]
- *   base_model.model.<site>.lora_magnitude_vector  [out]    (PEFT >= 0.12 drops `.weight`)
+ *   base_model.model.<site>.lora_magnitude_vector  [out]    (PEFT strips its module's `.weight`)
  *   base_model.model.<param>                                 (modules_to_save, e.g. score.weight)
  * Tensors are float32, so a save / load round trip is bit-identical.
  *
