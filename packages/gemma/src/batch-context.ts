@@ -7,16 +7,18 @@
  */
 import { GftError, lastTokenIndex, type MicroBatch, tf } from '@gft/core';
 import type { GemmaConfig } from './config.js';
-import { ropeTables } from './rope.js';
+import { fullRopeTable, ropeTables, rotateHalfMatrix } from './rope.js';
 
 export interface BatchContext {
   n: number;
   batchSize: number;
   /** [N] int32 */
   ids: tf.Tensor1D;
-  /** [N, 1, hd/2] */
+  /** [N, 1, hd] full-width RoPE tables (HF `cat(t, t)`). */
   cos: tf.Tensor3D;
   sin: tf.Tensor3D;
+  /** [hd, hd] rotate_half as a matrix (see `applyRope`). */
+  rot: tf.Tensor2D;
   /**
    * Attention segments over the N rows: packed, the sequences; padded, one row of L each.
    * Rows are right-padded, so causal attention never lets a real token see padding.
@@ -83,12 +85,12 @@ export function buildContext(mb: MicroBatch, config: GemmaConfig): BatchContext 
       );
     }
   }
-  const half = config.headDim / 2;
   const { cos, sin } = ropeTables(mb.positionIds, config.headDim, config.ropeTheta);
   const tensors = {
     ids: tf.tensor1d(mb.inputIds, 'int32'),
-    cos: tf.tensor3d(cos, [n, 1, half]),
-    sin: tf.tensor3d(sin, [n, 1, half]),
+    cos: fullRopeTable(cos, n, config.headDim),
+    sin: fullRopeTable(sin, n, config.headDim),
+    rot: rotateHalfMatrix(config.headDim),
     lastIndex: tf.tensor1d(lastTokenIndex(mb), 'int32'),
     labels: tf.tensor2d(mb.labels, [mb.batchSize, 3]),
   };

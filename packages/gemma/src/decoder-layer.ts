@@ -29,8 +29,8 @@ function attention(
   ctx: BatchContext,
 ): tf.Tensor2D {
   const hd = config.headDim;
-  const q = applyRope(w.linears.q_proj.apply(n), ctx.cos, ctx.sin, hd);
-  const k = applyRope(w.linears.k_proj.apply(n), ctx.cos, ctx.sin, hd);
+  const q = applyRope(w.linears.q_proj.apply(n), ctx.cos, ctx.sin, ctx.rot);
+  const k = applyRope(w.linears.k_proj.apply(n), ctx.cos, ctx.sin, ctx.rot);
   const v = w.linears.v_proj.apply(n);
   const sliding = layerAttention(config, layer) === 'sliding_attention';
   const out = varlenAttention(

@@ -38,6 +38,6 @@ export {
 } from './params.js';
 export { PRESETS, type PresetName, preset } from './presets.js';
 export { type RandomInitOptions, randomWeights, seededNormal } from './random-init.js';
-export { applyRope, ropeTables } from './rope.js';
+export { applyRope, fullRopeTable, ropeTables, rotateHalfMatrix } from './rope.js';
 export { type TrainStepOptions, type TrainStepResult, trainStep } from './train-step.js';
 export { readDense, type WeightStore } from './weight-store.js';

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../testing/compare.js';
 import { tf } from '../tf.js';
+import { queryBlocks } from './generic/attention-blocks.js';
 import { fastTanh } from './generic/fast-tanh.js';
 import { GELU_GATE, RMS_NORM, type VarlenAttentionAttrs } from './kernel-names.js';
 import { geluGate, rmsNorm, varlenAttention } from './ops.js';
@@ -79,6 +80,38 @@ describe('generic varlen attention', () => {
       );
       for (const d of diffs) expect(d).toBeLessThan(2e-5);
     }
+  });
+
+  it('matches the reference across causal query blocks (sequences longer than one block)', () => {
+    // 300 > QUERY_BLOCK positions: two blocks; the window cuts keys inside the second.
+    const cu = [0, 300, 310, 610];
+    const t = 610;
+    const q = rand([t, 32], 11) as tf.Tensor2D;
+    const k = rand([t, 16], 12) as tf.Tensor2D;
+    const v = rand([t, 16], 13) as tf.Tensor2D;
+    const w = rand([t, 32], 14);
+    for (const a of [
+      { ...attrs, cuSeqlens: cu, window: 120 },
+      { ...attrs, cuSeqlens: cu, softcap: 0, window: 0 },
+    ]) {
+      const f = (fn: typeof denseAttention) => (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+        tf.sum(tf.mul(fn(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, a), w));
+      const ours = tf.grads(f((x, y, z) => varlenAttention({ q: x, k: y, v: z }, a)))([q, k, v]);
+      const ref = tf.grads(f(denseAttention))([q, k, v]);
+      const diffs = [
+        maxAbsDiff(
+          varlenAttention({ q, k, v }, a).dataSync(),
+          denseAttention(q, k, v, a).dataSync(),
+        ),
+        ...ours.map((g, i) => maxAbsDiff(g.dataSync(), ref[i].dataSync())),
+      ];
+      console.log(`blocked varlen attention window=${a.window}: max |diff| out,dq,dk,dv`, diffs);
+      for (const d of diffs) expect(d).toBeLessThan(2e-5);
+    }
+    expect(queryBlocks(300, 120)).toEqual([
+      { q0: 0, q1: 150, k0: 0 },
+      { q0: 150, q1: 300, k0: 31 },
+    ]);
   });
 
   it('keeps no tensors behind', () => {

@@ -14,8 +14,9 @@ const CUBIC = 0.044715;
 
 /** sigmoid(2u) with u = sqrt(2/pi) * (x + 0.044715 x^3), i.e. 0.5 * (1 + tanh(u)). */
 function halfOnePlusTanh(x: tf.Tensor): tf.Tensor {
-  const u2 = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), CUBIC)), 2 * SQRT_2_OVER_PI);
-  return tf.sigmoid(u2);
+  // x * (1 + c x^2) rather than x + c * pow(x, 3): Pow is ~10x slower than Mul on wasm.
+  const u = tf.mul(x, tf.add(tf.mul(tf.square(x), CUBIC), 1));
+  return tf.sigmoid(tf.mul(u, 2 * SQRT_2_OVER_PI));
 }
 
 /** gelu_tanh(x) = x * sigmoid(2u) */

@@ -1,128 +1,138 @@
 /**
- * Generic varlen attention made of tfjs ops: for each run of consecutive equal-length
- * sequences (one sequence when packed, the whole batch when padded), slices q/k/v, computes
- * causal (optionally windowed, softcapped) softmax attention inside each sequence only, and
- * concatenates. Cost grows with the sum of squared sequence lengths, never with T^2, and no
- * T x T mask exists. The gradient keeps only q/k/v and recomputes the probabilities.
- * Not a flash-attention kernel: each run's [S, S] scores are materialised.
+ * Generic varlen attention made of tfjs ops. For each run of consecutive equal-length
+ * sequences (one sequence when packed, the whole batch when padded) and each causal block of
+ * query positions in it, computes softmax attention over the keys that block can see (causal,
+ * optionally windowed and softcapped, GQA), so work grows with the sum of squared sequence
+ * lengths, about halved by skipping the keys after each block, and never with T^2. The
+ * gradient keeps only q/k/v and recomputes the probabilities block by block, so only one
+ * block's scores are live at a time. Not a flash-attention kernel: a block's scores are
+ * materialised.
+ *
+ * Every matmul keeps its large operand (scores, probabilities) untransposed: a transposed
+ * operand is copied first on backends whose GEMM lacks that case (wasm), so dK and dV are
+ * computed transposed, as q^T dS and dO^T P, from small [rows, hd] transposes.
+ *
+ * Softcap: cap * tanh(s / cap) = 2cap * sigmoid(2s / cap) - cap, and the constant -cap cancels
+ * in the softmax, so scores are 2cap * sigmoid(z) with z = q k^T * (2 scale / cap) and the
+ * softcap's derivative is 4 sigmoid(z) (1 - sigmoid(z)) (sigmoid is far cheaper than tanh on wasm).
  *
  * Shape legend: T = packed tokens, n = sequences in a run, S = their length, H = query heads,
- * KV = key/value heads, G = H / KV, hd = head dim.
+ * KV = key/value heads, G = H / KV, hd = head dim, r = rows of a block (positions x G),
+ * k = keys the block sees, b = n * KV.
  */
 import { GftError } from '../../errors/gft-error.js';
 import { tf } from '../../tf.js';
 import type { VarlenAttentionAttrs, VarlenAttentionInputs } from '../kernel-names.js';
-import { fastTanh } from './fast-tanh.js';
+import {
+  blockMask,
+  fromGroups,
+  fromGroupsT,
+  type QueryBlock,
+  queryBlocks,
+  type Run,
+  sequenceRuns,
+  toGroups,
+} from './attention-blocks.js';
 import { savedInputsGrad } from './saved-inputs-grad.js';
 
-/** Added to masked scores: finite (like HF's finfo.min use), so exp() underflows to exactly 0. */
-const MASKED = -1e30;
-
-interface Run {
-  offset: number;
-  count: number;
-  len: number;
-}
+export { sequenceRuns } from './attention-blocks.js';
 
 /**
- * Score entries (heads x S x S, summed over a run) above which a run of equal-length
- * sequences is split: batching saves kernel launches, but a run's scores, probabilities and
- * their gradients are live at once (32 MiB per float32 tensor at this bound).
+ * `tf.slice` of `count` entries from `start` along `axis`; the whole tensor when that is all.
+ * (tfjs-backend-wasm 4.22's Slice copies its whole input off the heap first, so slices are
+ * taken from the smallest tensor that holds the range: runs from [T, .], blocks from a run.)
  */
-const MAX_RUN_SCORES = 2 ** 23;
-
-/**
- * Splits cu_seqlens into runs of consecutive sequences with the same length, each run's
- * score tensor [n * heads, S, S] kept under MAX_RUN_SCORES entries (a single longer sequence
- * is its own run).
- */
-export function sequenceRuns(cuSeqlens: ArrayLike<number>, total: number, heads = 1): Run[] {
-  const runs: Run[] = [];
-  if (cuSeqlens.length < 2 || cuSeqlens[0] !== 0 || cuSeqlens[cuSeqlens.length - 1] !== total) {
-    throw new GftError(
-      'BAD_INPUT',
-      `varlen attention: cuSeqlens must start at 0 and end at T=${total}, got [${Array.from(cuSeqlens).join(', ')}]`,
-      { where: 'cuSeqlens' },
-    );
-  }
-  for (let i = 0; i + 1 < cuSeqlens.length; i++) {
-    const len = cuSeqlens[i + 1] - cuSeqlens[i];
-    if (len <= 0) {
-      throw new GftError('BAD_INPUT', `varlen attention: sequence ${i} has length ${len}`, {
-        where: 'cuSeqlens',
-      });
-    }
-    const last = runs[runs.length - 1];
-    if (last && last.len === len && (last.count + 1) * heads * len * len <= MAX_RUN_SCORES)
-      last.count++;
-    else runs.push({ offset: cuSeqlens[i], count: 1, len });
-  }
-  return runs;
+function takeRange<T extends tf.Tensor>(x: T, axis: number, start: number, count: number): T {
+  if (start === 0 && count === x.shape[axis]) return x;
+  const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+  const size = x.shape.map((d, i) => (i === axis ? count : d));
+  return tf.slice(x, begin, size) as T;
 }
 
-/** Additive mask [S, S]: 0 where key j is visible to query i, MASKED elsewhere. */
-function maskBias(len: number, window: number): tf.Tensor2D {
-  const bias = new Float32Array(len * len);
-  for (let i = 0; i < len; i++) {
-    for (let j = 0; j < len; j++) {
-      const d = i - j;
-      if (d < 0 || (window > 0 && d >= window)) bias[i * len + j] = MASKED;
-    }
-  }
-  return tf.tensor2d(bias, [len, len]);
-}
-
-/** [n*S, heads*hd] -> [n*KV, (heads/KV)*S, hd]: heads of one KV group stacked along rows. */
-function toGroups(x: tf.Tensor2D, run: Run, heads: number, kv: number, hd: number): tf.Tensor3D {
-  const x4 = tf.transpose(tf.reshape(x, [run.count, run.len, heads, hd]), [0, 2, 1, 3]);
-  return tf.reshape(x4, [run.count * kv, (heads / kv) * run.len, hd]);
-}
-
-/** Inverse of toGroups. */
-function fromGroups(x: tf.Tensor3D, run: Run, heads: number, hd: number): tf.Tensor2D {
-  const x4 = tf.transpose(tf.reshape(x, [run.count, heads, run.len, hd]), [0, 2, 1, 3]);
-  return tf.reshape(x4, [run.count * run.len, heads * hd]);
-}
-
-interface RunState {
-  qg: tf.Tensor3D;
+/** One run's grouped inputs: q already multiplied by the score factor (see `qFactor`). */
+interface RunInputs {
+  qs: tf.Tensor3D;
   kg: tf.Tensor3D;
   vg: tf.Tensor3D;
-  /** softmax probabilities [n*KV, G*S, S] */
-  probs: tf.Tensor3D;
-  /** tanh(raw / cap) when softcapped, for the backward */
-  capTanh?: tf.Tensor3D;
 }
 
-function runForward(
+/** What q is multiplied by before q k^T: scale, or 2 scale / cap when softcapped. */
+function qFactor(attrs: VarlenAttentionAttrs): number {
+  const cap = attrs.softcap ?? 0;
+  return cap > 0 ? (2 * attrs.scale) / cap : attrs.scale;
+}
+
+function runInputs(
   inputs: VarlenAttentionInputs,
   attrs: VarlenAttentionAttrs,
   run: Run,
-): RunState {
-  const { numHeads: h, numKvHeads: kv, headDim: hd } = attrs;
+): RunInputs {
+  const { numKvHeads: kv, headDim: hd } = attrs;
   const rows = run.count * run.len;
-  const g = h / kv;
-  const qg = toGroups(tf.slice(inputs.q, [run.offset, 0], [rows, h * hd]), run, h, kv, hd);
-  const kg = toGroups(tf.slice(inputs.k, [run.offset, 0], [rows, kv * hd]), run, kv, kv, hd);
-  const vg = toGroups(tf.slice(inputs.v, [run.offset, 0], [rows, kv * hd]), run, kv, kv, hd);
-  let scores = tf.mul(tf.matMul(qg, kg, false, true), attrs.scale) as tf.Tensor3D;
-  let capTanh: tf.Tensor3D | undefined;
-  if (attrs.softcap && attrs.softcap > 0) {
-    capTanh = fastTanh(tf.div(scores, attrs.softcap)) as tf.Tensor3D;
-    scores = tf.mul(capTanh, attrs.softcap) as tf.Tensor3D;
+  const slice = (x: tf.Tensor2D) => takeRange(x, 0, run.offset, rows);
+  const qg = toGroups(slice(inputs.q), run, kv, hd);
+  return {
+    qs: tf.mul(qg, qFactor(attrs)) as tf.Tensor3D,
+    kg: toGroups(slice(inputs.k), run, kv, hd),
+    vg: toGroups(slice(inputs.v), run, kv, hd),
+  };
+}
+
+/** Rows [q0*G, q1*G) of a grouped tensor [b, S*G, hd]. */
+function rowsOf(x: tf.Tensor3D, blk: QueryBlock, g: number): tf.Tensor3D {
+  return takeRange(x, 1, blk.q0 * g, (blk.q1 - blk.q0) * g);
+}
+
+/** Keys [k0, q1) of [b, S, hd]. */
+function keysOf(x: tf.Tensor3D, blk: QueryBlock): tf.Tensor3D {
+  return takeRange(x, 1, blk.k0, blk.q1 - blk.k0);
+}
+
+interface BlockState {
+  qb: tf.Tensor3D;
+  kb: tf.Tensor3D;
+  vb: tf.Tensor3D;
+  /** [b, r, k] softmax probabilities */
+  probs: tf.Tensor3D;
+  /** [b, r, k] sigmoid(z) when softcapped */
+  sig?: tf.Tensor3D;
+}
+
+function blockForward(
+  run: RunInputs,
+  attrs: VarlenAttentionAttrs,
+  blk: QueryBlock,
+  n: number,
+): BlockState {
+  const g = attrs.numHeads / attrs.numKvHeads;
+  const qb = rowsOf(run.qs, blk, g);
+  const kb = keysOf(run.kg, blk);
+  const vb = keysOf(run.vg, blk);
+  const z = tf.matMul(qb, kb, false, true) as tf.Tensor3D;
+  const cap = attrs.softcap ?? 0;
+  let sig: tf.Tensor3D | undefined;
+  let scores = z;
+  if (cap > 0) {
+    sig = tf.sigmoid(z) as tf.Tensor3D;
+    scores = tf.mul(sig, 2 * cap) as tf.Tensor3D;
   }
-  const bias = maskBias(run.len, attrs.window ?? 0);
-  const masked = tf.add(tf.reshape(scores, [run.count * kv, g, run.len, run.len]), bias);
-  const probs = tf.reshape(tf.softmax(masked, -1), [run.count * kv, g * run.len, run.len]);
-  return { qg, kg, vg, probs: probs as tf.Tensor3D, capTanh };
+  const masked = tf.add(scores, blockMask(blk, g, attrs.window ?? 0, n * attrs.numKvHeads));
+  return { qb, kb, vb, probs: tf.softmax(masked, -1) as tf.Tensor3D, sig };
 }
 
 function forward(inputs: VarlenAttentionInputs, attrs: VarlenAttentionAttrs): tf.Tensor2D {
   const runs = sequenceRuns(attrs.cuSeqlens, inputs.q.shape[0], attrs.numHeads);
   const outs = runs.map((run) =>
     tf.tidy(() => {
-      const st = runForward(inputs, attrs, run);
-      return fromGroups(tf.matMul(st.probs, st.vg), run, attrs.numHeads, attrs.headDim);
+      const ri = runInputs(inputs, attrs, run);
+      const blocks = queryBlocks(run.len, attrs.window ?? 0).map((blk) =>
+        tf.tidy(() => {
+          const st = blockForward(ri, attrs, blk, run.count);
+          return tf.matMul(st.probs, st.vb) as tf.Tensor3D;
+        }),
+      );
+      const og = blocks.length === 1 ? blocks[0] : (tf.concat(blocks, 1) as tf.Tensor3D);
+      return fromGroups(og, run, attrs.numKvHeads);
     }),
   );
   const out = outs.length === 1 ? outs[0] : tf.concat(outs, 0);
@@ -130,28 +140,72 @@ function forward(inputs: VarlenAttentionInputs, attrs: VarlenAttentionAttrs): tf
   return out;
 }
 
+/** [b, hd, k] keys [k0, q1) -> [b, hd, S] zero-padded. */
+function padKeys(x: tf.Tensor3D, blk: QueryBlock, len: number): tf.Tensor3D {
+  const after = len - blk.q1;
+  return blk.k0 === 0 && after === 0
+    ? x
+    : tf.pad(x, [
+        [0, 0],
+        [0, 0],
+        [blk.k0, after],
+      ]);
+}
+
+function runBackward(
+  inputs: VarlenAttentionInputs,
+  attrs: VarlenAttentionAttrs,
+  run: Run,
+  dy: tf.Tensor2D,
+): tf.Tensor2D[] {
+  const { numHeads: h, numKvHeads: kv, headDim: hd } = attrs;
+  const g = h / kv;
+  const cap = attrs.softcap ?? 0;
+  const ri = runInputs(inputs, attrs, run);
+  const rows = run.count * run.len;
+  const dOg = toGroups(takeRange(dy, 0, run.offset, rows), run, kv, hd);
+  const dQs: tf.Tensor3D[] = [];
+  const dKts: tf.Tensor3D[] = [];
+  const dVts: tf.Tensor3D[] = [];
+  for (const blk of queryBlocks(run.len, attrs.window ?? 0)) {
+    const [dQ, dKt, dVt] = tf.tidy(() => {
+      const st = blockForward(ri, attrs, blk, run.count);
+      const dOb = rowsOf(dOg, blk, g);
+      const dVt = tf.matMul(dOb, st.probs, true, false) as tf.Tensor3D;
+      const dP = tf.matMul(dOb, st.vb, false, true);
+      let dZ = tf.mul(st.probs, tf.sub(dP, tf.sum(tf.mul(dP, st.probs), -1, true)));
+      // d(2cap * sigmoid(z))/dz = 2cap * s(1 - s); the 2cap is folded into dQ/dK below.
+      if (st.sig) dZ = tf.mul(dZ, tf.mul(st.sig, tf.sub(1, st.sig)));
+      const dQ = tf.matMul(dZ, st.kb) as tf.Tensor3D;
+      const dKt = tf.matMul(st.qb, dZ, true, false) as tf.Tensor3D;
+      return [dQ, padKeys(dKt, blk, run.len), padKeys(dVt, blk, run.len)];
+    });
+    dQs.push(dQ);
+    dKts.push(dKt);
+    dVts.push(dVt);
+  }
+  const sum = (xs: tf.Tensor3D[]) => (xs.length === 1 ? xs[0] : (tf.addN(xs) as tf.Tensor3D));
+  // z = qs k^T with qs = q * factor: dq = dz k * factor, dk = dz^T qs; softcapped, dz lacks 2cap.
+  const dzScale = cap > 0 ? 2 * cap : 1;
+  const dQg = tf.mul(
+    dQs.length === 1 ? dQs[0] : tf.concat(dQs, 1),
+    dzScale * qFactor(attrs),
+  ) as tf.Tensor3D;
+  const dKt = dzScale === 1 ? sum(dKts) : (tf.mul(sum(dKts), dzScale) as tf.Tensor3D);
+  return [
+    fromGroups(dQg, run, kv),
+    fromGroupsT(dKt, run, kv, hd),
+    fromGroupsT(sum(dVts), run, kv, hd),
+  ];
+}
+
 function backward(
   inputs: VarlenAttentionInputs,
   attrs: VarlenAttentionAttrs,
   dy: tf.Tensor2D,
 ): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
-  const { numHeads: h, numKvHeads: kv, headDim: hd } = attrs;
   const runs = sequenceRuns(attrs.cuSeqlens, inputs.q.shape[0], attrs.numHeads);
-  const parts = runs.map((run) =>
-    tf.tidy(() => {
-      const st = runForward(inputs, attrs, run);
-      const rows = run.count * run.len;
-      const dOg = toGroups(tf.slice(dy, [run.offset, 0], [rows, h * hd]), run, h, kv, hd);
-      const dV = tf.matMul(st.probs, dOg, true, false) as tf.Tensor3D;
-      const dP = tf.matMul(dOg, st.vg, false, true);
-      const dS0 = tf.mul(st.probs, tf.sub(dP, tf.sum(tf.mul(dP, st.probs), -1, true)));
-      const dS = st.capTanh ? tf.mul(dS0, tf.sub(1, tf.square(st.capTanh))) : dS0;
-      const dRaw = tf.mul(dS, attrs.scale) as tf.Tensor3D;
-      const dQ = tf.matMul(dRaw, st.kg) as tf.Tensor3D;
-      const dK = tf.matMul(dRaw, st.qg, true, false) as tf.Tensor3D;
-      return [fromGroups(dQ, run, h, hd), fromGroups(dK, run, kv, hd), fromGroups(dV, run, kv, hd)];
-    }),
-  );
+  const parts = runs.map((run) => tf.tidy(() => runBackward(inputs, attrs, run, dy)));
   const cat = (i: number): tf.Tensor2D => {
     if (parts.length === 1) return parts[0][i];
     const t = tf.concat(
