@@ -11,6 +11,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { tf } from '../../tf.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { identityConfig } from './identity.js';
+import { floorDivConfig, modConfig } from './int32-division.js';
 import { hasStockKernel, rememberStockKernel } from './stock-kernels.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -20,6 +21,8 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   identityConfig,
+  floorDivConfig,
+  modConfig,
 ];
 
 let installed = false;
