@@ -2,6 +2,17 @@
  * @gft/core: plugin contracts, plugin-set resolution, the fused-kernel registry, the
  * built-in plugins (padding collator, wasm backend, Hugging Face tokenizer) and the runner.
  */
+
+// Checkpoint files are part of the public API so third-party techniques can save and load
+// their state in the safetensors format without depending on another package.
+export {
+  openCheckpoint,
+  openSafetensors,
+  type SafetensorsDtype,
+  type TensorInfo,
+  type TensorReader,
+  writeSafetensors,
+} from '@gft/safetensors';
 export * from './adapter.js';
 export * from './backend.js';
 export * from './backends/wasm/index.js';
@@ -33,13 +44,3 @@ export * from './runner/index.js';
 export { type Tensor, tf, type Variable } from './tf.js';
 export * from './tokenizer.js';
 export { type HfTokenizerOptions, hfTokenizer } from './tokenizers/hf-tokenizer.js';
-// Checkpoint files are part of the public API so third-party techniques can save and load
-// their state in the safetensors format without depending on another package.
-export {
-  openCheckpoint,
-  openSafetensors,
-  type SafetensorsDtype,
-  type TensorInfo,
-  type TensorReader,
-  writeSafetensors,
-} from '@gft/safetensors';

@@ -16,7 +16,7 @@ const floorDivInt: IntOp = (a, b) => (b === 0 ? 0 : Math.floor(a / b));
 const modInt: IntOp = (a, b) => {
   if (b === 0) return 0;
   const r = a % b;
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 };
 
 function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
