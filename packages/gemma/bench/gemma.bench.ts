@@ -10,7 +10,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Adapter, type MicroBatch, tf, varlenAttention, wasmBackend } from '@gft/core';
+import {
+  type Adapter,
+  GftError,
+  type MicroBatch,
+  tf,
+  varlenAttention,
+  wasmBackend,
+} from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import { GemmaModel, preset, randomWeights, seededNormal, trainStep } from '../src/index.js';
 
@@ -26,6 +33,8 @@ const CHECKPOINTS = (process.env.GFT_BENCH_CHECKPOINT ?? 'true,false')
   .split(',')
   .map((v) => v === 'true');
 const TIMED_STEPS = Number(process.env.GFT_BENCH_STEPS ?? 2);
+/** GFT_BENCH_THREADS=2 starts the threaded wasm build (see wasmBackend's `threads`). */
+const THREADS = Number(process.env.GFT_BENCH_THREADS ?? 1);
 
 async function techniqueAdapter(): Promise<{ adapter: Adapter; label: string }> {
   const loraDist = join(
@@ -89,18 +98,33 @@ function stepFlops(mb: MicroBatch, weightsTrain: boolean): number {
   return c.numLayers * (rows * linearParams * (weightsTrain ? 6 : 4) + 3 * attn);
 }
 
-function timeIt(f: () => void, reps: number): number {
-  const times: number[] = [];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall ms; `cpu` is this process's CPU ms (on a shared machine, wall >> cpu means contention). */
+function timeIt(f: () => void, reps: number): number & { cpu?: number } {
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     f();
-    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    walls.push(performance.now() - t0);
+    cpus.push((c.user + c.system) / 1000);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return Object.assign(median(walls), { cpu: median(cpus) });
+}
+
+/** Machine speed right now: GFLOP/s of a 1024^3 wasm matmul (the other engineers' load moves it). */
+function referenceGflops(): number {
+  const a = tf.randomNormal([1024, 1024]) as tf.Tensor2D;
+  const ms = timeIt(() => tf.matMul(a, a).dispose(), 5);
+  a.dispose();
+  return (2 * 1024 ** 3) / ms / 1e6;
 }
 
 async function main() {
-  const backend = wasmBackend();
+  const backend = wasmBackend({ threads: THREADS });
   await backend.setup();
   const heapMiB = () => ((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0);
   const config = preset('small');
@@ -112,6 +136,10 @@ async function main() {
     `gemma small on ${tf.getBackend()}, technique: ${label}; ${LENGTHS.length} sequences, ${real} real tokens`,
   );
   console.log('backend', JSON.stringify(backend.describe?.() ?? {}));
+  const load = (await import('node:os')).loadavg()[0].toFixed(2);
+  console.log(
+    `machine: load average ${load} on ${(await import('node:os')).cpus().length} CPUs; 1024^3 matmul ${referenceGflops().toFixed(1)} GFLOP/s`,
+  );
   console.log(
     `trainable params ${model.memory().trainableParams}, frozen ${(model.memory().frozenBytes / 2 ** 20).toFixed(0)} MiB`,
   );
@@ -132,12 +160,12 @@ async function main() {
         const gflops = stepFlops(mb, false) / ms / 1e6;
         results[`${name}${checkpoint ? '+ckpt' : ''}`] = tps;
         console.log(
-          `${name.padEnd(6)} checkpoint=${String(checkpoint).padEnd(5)} ${ms.toFixed(0)} ms/step, ${tps.toFixed(0)} real tokens/s, ` +
+          `${name.padEnd(6)} checkpoint=${String(checkpoint).padEnd(5)} ${ms.toFixed(0)} ms/step (process CPU ${ms.cpu?.toFixed(0)} ms), ${tps.toFixed(0)} real tokens/s, ` +
             `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor bytes ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB (engine count; buffer-sharing Identity makes it an overcount), wasm heap high-water ${heapMiB()} MiB`,
         );
       } catch (e) {
         console.log(
-          `${name} checkpoint=${checkpoint}: failed: ${(e as Error).message.split('\n')[0]} (wasm heap high-water ${heapMiB()} MiB)`,
+          `${name} checkpoint=${checkpoint}: failed: ${e instanceof GftError ? e.code : (e as Error).name}: ${(e as Error).message.split('\n')[0]} (wasm heap high-water ${heapMiB()} MiB)`,
         );
       }
     }

@@ -54,8 +54,18 @@ function mlp(w: LayerWeights, n: tf.Tensor2D): tf.Tensor2D {
   return w.linears.down_proj.apply(gated);
 }
 
-/** x: [N, D] -> [N, D] */
-export function decoderLayer(
+/** Norms the attention half reads (the MLP half reads the others of `layerNormNames`). */
+export function attentionNormNames(config: GemmaConfig): string[] {
+  return config.family === 'gemma2'
+    ? ['input_layernorm', 'post_attention_layernorm']
+    : ['input_layernorm'];
+}
+
+/**
+ * First half of a layer, x -> h = x + attention (post-normed on Gemma-2): [N, D] -> [N, D].
+ * Mixes tokens within each sequence.
+ */
+export function attentionHalf(
   config: GemmaConfig,
   layer: number,
   w: LayerWeights,
@@ -64,20 +74,34 @@ export function decoderLayer(
 ): tf.Tensor2D {
   return tf.tidy(() => {
     const nm = w.norms;
+    const a = attention(config, layer, w, norm(config, x, nm.input_layernorm), ctx);
+    const post = config.family === 'gemma2' ? norm(config, a, nm.post_attention_layernorm) : a;
+    return tf.add(x, post) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Second half, h -> h + MLP (pre- and, on Gemma-2, post-normed): [N, D] -> [N, D]. Row-wise,
+ * so it can run on any subset of token rows (the checkpointed step backprops it in chunks).
+ */
+export function mlpHalf(config: GemmaConfig, w: LayerWeights, h: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const nm = w.norms;
     if (config.family === 'gemma2') {
-      const a = norm(
-        config,
-        attention(config, layer, w, norm(config, x, nm.input_layernorm), ctx),
-        nm.post_attention_layernorm,
-      );
-      const h = tf.add(x, a) as tf.Tensor2D;
       const m = mlp(w, norm(config, h, nm.pre_feedforward_layernorm));
       return tf.add(h, norm(config, m, nm.post_feedforward_layernorm)) as tf.Tensor2D;
     }
-    const h = tf.add(
-      x,
-      attention(config, layer, w, norm(config, x, nm.input_layernorm), ctx),
-    ) as tf.Tensor2D;
     return tf.add(h, mlp(w, norm(config, h, nm.post_attention_layernorm))) as tf.Tensor2D;
   });
+}
+
+/** x: [N, D] -> [N, D] */
+export function decoderLayer(
+  config: GemmaConfig,
+  layer: number,
+  w: LayerWeights,
+  x: tf.Tensor2D,
+  ctx: BatchContext,
+): tf.Tensor2D {
+  return tf.tidy(() => mlpHalf(config, w, attentionHalf(config, layer, w, x, ctx)));
 }

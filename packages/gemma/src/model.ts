@@ -18,7 +18,13 @@ import {
 import { type BatchContext, buildContext } from './batch-context.js';
 import { checkStore } from './check-store.js';
 import { type GemmaConfig, validateConfig } from './config.js';
-import { decoderLayer, type LayerWeights } from './decoder-layer.js';
+import {
+  attentionHalf,
+  attentionNormNames,
+  decoderLayer,
+  type LayerWeights,
+  mlpHalf,
+} from './decoder-layer.js';
 import { checkHead, type HeadSpec, headLogits, lmLogits, softLabelCrossEntropy } from './heads.js';
 import { EMBED_KEY, FINAL_NORM_KEY, layerNormNames, linearSites, SCORE_KEY } from './params.js';
 import { seededNormal } from './random-init.js';
@@ -136,6 +142,16 @@ export class GemmaModel {
     return decoderLayer(this.config, i, this.layers[i], x, ctx);
   }
 
+  /** First half of layer `i` (x -> x + attention): [N, D] -> [N, D]. */
+  attentionHalf(i: number, x: tf.Tensor2D, ctx: BatchContext): tf.Tensor2D {
+    return attentionHalf(this.config, i, this.layers[i], x, ctx);
+  }
+
+  /** Second half of layer `i` (h -> h + MLP), row-wise: [n, D] -> [n, D] for any n rows. */
+  mlpHalf(i: number, h: tf.Tensor2D): tf.Tensor2D {
+    return mlpHalf(this.config, this.layers[i], h);
+  }
+
   /** Final norm: [N, D] -> [N, D]. */
   finalNorm(x: tf.Tensor2D): tf.Tensor2D {
     const w = this.params.get(FINAL_NORM_KEY) as tf.Tensor1D;
@@ -190,16 +206,23 @@ export class GemmaModel {
     return buildContext(mb, this.config);
   }
 
-  /** Trainable variables of layer `i` (its linears' and its norms'), by key. */
-  layerVariables(i: number): Map<string, tf.Variable> {
+  /**
+   * Trainable variables of layer `i` (its linears' and its norms'), by key; `half` keeps only
+   * those of `attentionHalf` or of `mlpHalf`.
+   */
+  layerVariables(i: number, half?: 'attention' | 'mlp'): Map<string, tf.Variable> {
     const out = new Map<string, tf.Variable>();
     const prefix = `model.layers.${i}.`;
+    const attnNorms = new Set(attentionNormNames(this.config).map((n) => `${prefix}${n}.weight`));
+    const inHalf = (isAttention: boolean) =>
+      half === undefined || (half === 'attention') === isAttention;
     for (const [name, lin] of this.linears) {
-      if (!name.startsWith(prefix)) continue;
+      if (!name.startsWith(prefix) || !inHalf(name.includes('.self_attn.'))) continue;
       for (const [k, v] of Object.entries(lin.trainable)) out.set(`${name}.${k}`, v);
     }
     for (const [name, t] of this.params)
-      if (name.startsWith(prefix) && t instanceof tf.Variable) out.set(name, t);
+      if (name.startsWith(prefix) && t instanceof tf.Variable && inHalf(attnNorms.has(name)))
+        out.set(name, t);
     return out;
   }
 

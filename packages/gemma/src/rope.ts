@@ -68,7 +68,7 @@ export function applyRope(
   const heads = width / hd;
   const rotate = (t: tf.Tensor) =>
     tf.reshape(tf.matMul(tf.reshape(t, [n * heads, hd]) as tf.Tensor2D, rot), [n, heads, hd]);
-  const f = tf.customGrad((xi: tf.Tensor) => {
+  const f = tf.customGrad(((xi: tf.Tensor) => {
     const value = tf.tidy(() => {
       const x3 = tf.reshape(xi, [n, heads, hd]);
       return tf.reshape(tf.add(tf.mul(x3, cos), tf.mul(rotate(x3), sin)), [n, width]);
@@ -79,6 +79,6 @@ export function applyRope(
         return tf.reshape(tf.sub(tf.mul(d3, cos), rotate(tf.mul(d3, sin))), [n, width]);
       });
     return { value, gradFunc };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x) as tf.Tensor2D;
 }

@@ -2,12 +2,13 @@
  * One forward + backward of a micro-batch: the loss and the gradient of every trainable
  * variable. Two strategies:
  * - plain: one `tf.variableGrads` over the whole forward (fused kernels keep only their inputs);
- * - checkpointed: keep only each layer's input, then walk backward layer by layer, each with
- *   its own top-level `tf.grads` that recomputes the layer (nesting `tf.grads` inside a
- *   customGrad breaks the engine's tape, so the driver lives here, not in a kernel).
+ * - checkpointed: keep only each layer's input and its attention half's output, then walk
+ *   backward layer by layer: the MLP half (row-wise) recomputed and backpropagated in row
+ *   chunks, then the attention half, each with its own top-level `tf.grads` (nesting
+ *   `tf.grads` inside a customGrad breaks the engine's tape, so the driver lives here).
  * Both give the same gradients. Not the optimizer step.
  */
-import { type MicroBatch, tf } from '@gft/core';
+import { GftError, type MicroBatch, tf } from '@gft/core';
 import type { BatchContext } from './batch-context.js';
 import type { GemmaModel } from './model.js';
 
@@ -16,6 +17,12 @@ export interface TrainStepOptions {
   checkpoint?: boolean;
   /** Multiplies the loss before differentiation (e.g. rows / batchRows); default 1. */
   lossScale?: number;
+  /**
+   * Checkpointed step only: the MLP half of a layer is recomputed and backpropagated this many
+   * token rows at a time (it is row-wise), so its [rows, F] temporaries stay small whatever N is.
+   * Default 4096.
+   */
+  mlpChunkRows?: number;
 }
 
 export interface TrainStepResult {
@@ -55,11 +62,66 @@ function plainStep(model: GemmaModel, ctx: BatchContext, scale: number): TrainSt
   return { loss, logits, grads: out };
 }
 
-function checkpointedStep(model: GemmaModel, ctx: BatchContext, scale: number): TrainStepResult {
+/** Layer i's MLP half in row chunks (its [rows, F] temporaries stay chunk-sized): [N, D]. */
+function mlpForward(model: GemmaModel, i: number, h: tf.Tensor2D, chunkRows: number): tf.Tensor2D {
+  const [n, d] = h.shape;
+  if (n <= chunkRows) return tf.tidy(() => model.mlpHalf(i, h));
+  const parts: tf.Tensor2D[] = [];
+  for (let r0 = 0; r0 < n; r0 += chunkRows) {
+    const rows = Math.min(chunkRows, n - r0);
+    parts.push(tf.tidy(() => model.mlpHalf(i, tf.slice(h, [r0, 0], [rows, d]))));
+  }
+  const out = tf.concat(parts, 0);
+  tf.dispose(parts);
+  return out;
+}
+
+/** Backward of layer i's MLP half in row chunks: dy [N, D] -> dh [N, D]; accumulates its grads. */
+function mlpBackward(
+  model: GemmaModel,
+  i: number,
+  h: tf.Tensor2D,
+  dy: tf.Tensor2D,
+  chunkRows: number,
+  grads: Map<string, tf.Tensor>,
+): tf.Tensor2D {
+  const vars = [...model.layerVariables(i, 'mlp')];
+  const [n, d] = h.shape;
+  const parts: tf.Tensor2D[] = [];
+  for (let r0 = 0; r0 < n; r0 += chunkRows) {
+    const rows = Math.min(chunkRows, n - r0);
+    const whole = rows === n;
+    const hc = whole ? h : tf.slice(h, [r0, 0], [rows, d]);
+    const dyc = whole ? dy : tf.slice(dy, [r0, 0], [rows, d]);
+    const g = tf.grads((hi: tf.Tensor) => model.mlpHalf(i, hi as tf.Tensor2D))(
+      [hc, ...vars.map(([, v]) => v)],
+      dyc,
+    );
+    if (!whole) tf.dispose([hc, dyc]);
+    parts.push(g[0] as tf.Tensor2D);
+    for (const [j, [k]] of vars.entries()) accumulate(grads, k, g[j + 1]);
+  }
+  if (parts.length === 1) return parts[0];
+  const dh = tf.concat(parts, 0);
+  tf.dispose(parts);
+  return dh;
+}
+
+function checkpointedStep(
+  model: GemmaModel,
+  ctx: BatchContext,
+  scale: number,
+  chunkRows: number,
+): TrainStepResult {
   const layers = model.config.numLayers;
   const grads = new Map<string, tf.Tensor>();
+  // Kept per layer: its input and its attention half's output (2 x [N, D]).
   const inputs: tf.Tensor2D[] = [tf.tidy(() => model.embed(ctx))];
-  for (let i = 0; i < layers; i++) inputs.push(tf.tidy(() => model.layer(i, inputs[i], ctx)));
+  const mids: tf.Tensor2D[] = [];
+  for (let i = 0; i < layers; i++) {
+    mids.push(tf.tidy(() => model.attentionHalf(i, inputs[i], ctx)));
+    inputs.push(mlpForward(model, i, mids[i], chunkRows));
+  }
 
   const outer = model.outerVariables();
   // The head's parameters: final norm, score or (verdict head) the tied embedding.
@@ -81,13 +143,17 @@ function checkpointedStep(model: GemmaModel, ctx: BatchContext, scale: number): 
   inputs.pop()?.dispose();
 
   for (let i = layers - 1; i >= 0; i--) {
-    const lv = [...model.layerVariables(i)];
-    const x = inputs.pop()!;
-    const g = tf.grads((xi: tf.Tensor) => model.layer(i, xi as tf.Tensor2D, ctx))(
-      [x, ...lv.map(([, v]) => v)],
-      dx,
-    );
+    const h = mids.pop()!;
+    const dh = mlpBackward(model, i, h, dx, chunkRows, grads);
     dx.dispose();
+    h.dispose();
+    const lv = [...model.layerVariables(i, 'attention')];
+    const x = inputs.pop()!;
+    const g = tf.grads((xi: tf.Tensor) => model.attentionHalf(i, xi as tf.Tensor2D, ctx))(
+      [x, ...lv.map(([, v]) => v)],
+      dh,
+    );
+    dh.dispose();
     x.dispose();
     dx = g[0] as tf.Tensor2D;
     for (const [j, [k]] of lv.entries()) accumulate(grads, k, g[j + 1]);
@@ -101,6 +167,34 @@ function checkpointedStep(model: GemmaModel, ctx: BatchContext, scale: number): 
   return { loss, logits, grads };
 }
 
+/**
+ * Runs `step` in a tensor scope, so a failure part-way frees what it had allocated, and
+ * reports a wasm heap exhaustion as OUT_OF_MEMORY. The malloc guard of the wasm backend
+ * turns failed tensor allocations into OUT_OF_MEMORY already; allocations inside C++
+ * kernels are not covered and fail as a WebAssembly.RuntimeError instead.
+ */
+function scoped(mb: MicroBatch, checkpoint: boolean, step: () => TrainStepResult): TrainStepResult {
+  let meta: Omit<TrainStepResult, 'grads'> | undefined;
+  try {
+    const entries = tf.tidy(() => {
+      const r = step();
+      meta = { loss: r.loss, logits: r.logits };
+      return [...r.grads].map(([k, g]) => ({ k, g }));
+    });
+    return { ...meta!, grads: new Map(entries.map(({ k, g }) => [k, g])) };
+  } catch (e) {
+    if (GftError.isInstance(e) || !(e instanceof WebAssembly.RuntimeError)) throw e;
+    const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length;
+    throw new GftError(
+      'OUT_OF_MEMORY',
+      `training step on a ${mb.layout} micro-batch of ${mb.inputIds.length} token rows (${mb.batchSize} sequences, checkpoint=${checkpoint}): a wasm kernel failed with '${e.message}', ` +
+        `which is how an exhausted wasm heap shows inside C++ kernels (heap ${heap === undefined ? 'size unknown' : `${(heap / 2 ** 20).toFixed(0)} MiB`} of at most 4096 MiB). ` +
+        'Lower maxTokens (smaller micro-batches) or enable checkpointing (trainStep { checkpoint: true }).',
+      { where: 'trainStep', cause: e },
+    );
+  }
+}
+
 /** Forward + backward of one micro-batch. */
 export function trainStep(
   model: GemmaModel,
@@ -110,7 +204,19 @@ export function trainStep(
   const ctx = model.context(mb);
   try {
     const scale = options.lossScale ?? 1;
-    return options.checkpoint ? checkpointedStep(model, ctx, scale) : plainStep(model, ctx, scale);
+    const chunkRows = options.mlpChunkRows ?? 4096;
+    if (!(Number.isInteger(chunkRows) && chunkRows > 0)) {
+      throw new GftError(
+        'BAD_CONFIG',
+        `trainStep: mlpChunkRows must be a positive integer, got ${chunkRows}`,
+        { where: 'TrainStepOptions.mlpChunkRows' },
+      );
+    }
+    return scoped(mb, options.checkpoint === true, () =>
+      options.checkpoint
+        ? checkpointedStep(model, ctx, scale, chunkRows)
+        : plainStep(model, ctx, scale),
+    );
   } finally {
     ctx.dispose();
   }
