@@ -154,7 +154,10 @@ async function main() {
     for (const checkpoint of CHECKPOINTS) {
       try {
         const step = () => tf.dispose([...trainStep(model, mb, { checkpoint }).grads.values()]);
-        const prof = await tf.profile(step); // also the warm-up
+        // Warm-up outside tf.profile: an exception inside tf.profile leaves tfjs's engine in
+        // profiling mode with no active profile, and every later kernel then throws a TypeError.
+        step();
+        const prof = await tf.profile(step);
         const ms = timeIt(step, TIMED_STEPS);
         const tps = (real / ms) * 1000;
         const gflops = stepFlops(mb, false) / ms / 1e6;
