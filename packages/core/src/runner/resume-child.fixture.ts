@@ -21,7 +21,7 @@ const model = bagOfTokensModel({ seed: 9 });
 await train({
   model,
   async *data(start) {
-    for (const batch of source(start)) {
+    for await (const batch of source(start)) {
       // Slows the run down so the parent can kill it mid-way; does not touch the math.
       await new Promise((r) => setTimeout(r, Number(delay)));
       yield batch;
