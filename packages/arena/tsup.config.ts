@@ -1,12 +1,10 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // import.meta.url in the CJS build (resolving tokenizer worker modules)
-  shims: true,
-});
+export default defineConfig(
+  packageBuild(
+    ['src/index.ts'],
+    // import.meta.url in the CJS build (resolving tokenizer worker modules)
+    { shims: true },
+  ),
+);
