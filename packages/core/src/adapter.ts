@@ -63,6 +63,13 @@ export interface WeightSource {
 export interface LinearApplyOptions {
   /** True in a training step: enables dropout-like behaviour (default false: eval). */
   training?: boolean;
+  /**
+   * Training only: seed of this call's random masks. The same seed must give the same masks,
+   * so a checkpointed step's recomputation of a layer matches its first forward; the layer
+   * mixes in its own identity so sites sharing a seed still differ. Absent: the layer draws
+   * a fresh seed per call.
+   */
+  seed?: number;
 }
 
 /** One linear projection as the technique computes it. */

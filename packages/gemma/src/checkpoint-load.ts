@@ -1,7 +1,8 @@
 /**
  * Hugging Face model directories: `config.json` (model_type gemma / gemma2) plus
  * `model.safetensors` or a sharded index, F32 / BF16 / F16 weights, optional `score` head and
- * bitsandbytes 4-bit companions (`<weight>.absmax`, ...) passed to the adapter untouched.
+ * bitsandbytes 4-bit weights (packed codes as `WeightSource.stored`, companions `<weight>.absmax`,
+ * ... by suffix) passed to the adapter untouched.
  * Reads one tensor at a time. Not the writing (checkpoint-save.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,11 +16,6 @@ import type { WeightStore } from './weight-store.js';
 
 /** bitsandbytes stores a 4-bit weight's logical shape in this companion (UTF-8 JSON). */
 const QUANT_STATE_PREFIX = 'quant_state.';
-/**
- * Companion key under which a quantised weight's own stored tensor (bitsandbytes: the packed
- * uint8 codes, shape [n/2, 1]) is handed to the adapter, since its `readF32` is absent.
- */
-export const QUANTIZED_DATA_COMPANION = '';
 
 /** Reads and parses `config.json` of a model directory. */
 export function readGemmaConfig(dir: string): GemmaConfig {
@@ -88,10 +84,10 @@ export function readerWeightStore(reader: TensorReader, label: string): WeightSt
         : undefined;
       const src: WeightSource = { name, shape, companions };
       if (!quant) src.readF32 = () => reader.readF32(name);
-      // The main tensor of a quantised weight is its packed bytes; hand them over too.
-      if (quant && companions) {
+      else {
+        // The main tensor of a quantised weight is its packed bytes, not a dense weight.
         const info = reader.info(name);
-        companions[QUANTIZED_DATA_COMPANION] = {
+        src.stored = {
           dtype: info.dtype,
           shape: info.shape,
           read: () => reader.read(name) as ArrayBufferView,

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GftError, tf } from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
-import { openSafetensors, writeSafetensors } from '@gft/safetensors';
+import { openCheckpoint, openSafetensors, writeSafetensors } from '@gft/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadGemma } from './checkpoint-load.js';
+import { loadGemma, readerWeightStore } from './checkpoint-load.js';
 import { saveGemma } from './checkpoint-save.js';
 import { configFromHf } from './config.js';
 import { fixture, HAVE_FIXTURES, packed3, readTensors, within } from './fixture-support.js';
@@ -114,6 +114,35 @@ describe.skipIf(!HAVE_FIXTURES)('checkpoints (needs ../shared/fixtures)', () => 
       expect(() => loadGemma(dir, { adapter: fullFineTune() })).toThrow(/hidden_size/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hands a bitsandbytes 4-bit weight over as `stored` + companions by suffix', () => {
+    const dir = fixture('tiny-gemma2-qlora', 'base-bnb-nf4');
+    const reader = openCheckpoint(dir);
+    const store = readerWeightStore(reader, dir);
+    try {
+      const name = 'model.layers.0.self_attn.q_proj.weight';
+      expect(store.names()).toContain(name);
+      expect(store.names().some((n) => n.startsWith(`${name}.`))).toBe(false);
+      expect(store.shape(name)).toEqual([64, 64]);
+      const src = store.source(name);
+      expect(src.shape).toEqual([64, 64]);
+      expect(src.readF32).toBeUndefined();
+      // The packed codes: [n / 2, 1] bytes, under `stored` and not as a companion.
+      expect(src.stored?.shape).toEqual([(64 * 64) / 2, 1]);
+      expect(src.stored?.read().byteLength).toBe((64 * 64) / 2);
+      const suffixes = Object.keys(src.companions ?? {}).sort();
+      console.log(`${name} companions: ${suffixes.join(', ')}`);
+      expect(suffixes).toContain('absmax');
+      expect(suffixes).toContain('quant_state.bitsandbytes__nf4');
+      expect(suffixes).not.toContain('');
+      // Dense tensors stay dense.
+      const norm = store.source('model.norm.weight');
+      expect(norm.stored).toBeUndefined();
+      expect(norm.readF32?.()).toHaveLength(64);
+    } finally {
+      store.close?.();
     }
   });
 

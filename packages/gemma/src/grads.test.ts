@@ -15,7 +15,7 @@ import {
   within,
 } from './fixture-support.js';
 import { GemmaModel } from './model.js';
-import { trainStep } from './train-step.js';
+import { trainStep, trainStepAsync } from './train-step.js';
 
 function build(configDir: string, weightsDir: string): GemmaModel {
   const weights = checkpointStore(fixture(weightsDir));
@@ -118,6 +118,28 @@ describe.skipIf(!HAVE_FIXTURES)('full fine-tune gradients (needs ../shared/fixtu
     }
     console.log('numTensors after steps', counts);
     expect(new Set(counts).size).toBe(1);
+    model.dispose();
+  });
+
+  it('trainStepAsync (await data(), no dataSync) gives the same loss, logits and gradients', async () => {
+    const model = build('tiny-gemma2', 'tiny-gemma2');
+    const { packed } = packed3();
+    for (const checkpoint of [false, true]) {
+      const a = trainStep(model, packed, { checkpoint, lossScale: 0.5 });
+      const before = tf.memory().numTensors;
+      const b = await trainStepAsync(model, packed, { checkpoint, lossScale: 0.5 });
+      expect(tf.memory().numTensors).toBe(before + b.grads.size);
+      expect(b.loss).toBe(a.loss);
+      expect(Array.from(b.logits)).toEqual(Array.from(a.logits));
+      let worst = 0;
+      for (const [k, g] of a.grads)
+        worst = Math.max(worst, tf.max(tf.abs(tf.sub(g, b.grads.get(k)!))).dataSync()[0]);
+      console.log(
+        `checkpoint=${checkpoint}: sync vs async loss ${a.loss} / ${b.loss}, max|grad diff| ${worst}`,
+      );
+      expect(worst).toBe(0);
+      tf.dispose([...a.grads.values(), ...b.grads.values()]);
+    }
     model.dispose();
   });
 });

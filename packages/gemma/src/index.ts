@@ -8,7 +8,6 @@ export { checkStore } from './check-store.js';
 export {
   type LoadGemmaOptions,
   loadGemma,
-  QUANTIZED_DATA_COMPANION,
   readerWeightStore,
   readGemmaConfig,
 } from './checkpoint-load.js';
@@ -24,6 +23,7 @@ export {
   validateConfig,
 } from './config.js';
 export { decoderLayer, type LayerWeights } from './decoder-layer.js';
+export { type ForwardMode, linearOptions } from './forward-mode.js';
 export { type HeadSpec, headLogits, lmLogits, softLabelCrossEntropy } from './heads.js';
 export { type GemmaForward, GemmaModel, type GemmaModelOptions } from './model.js';
 export {
@@ -39,5 +39,12 @@ export {
 export { PRESETS, type PresetName, preset } from './presets.js';
 export { type RandomInitOptions, randomWeights, seededNormal } from './random-init.js';
 export { applyRope, fullRopeTable, ropeTables, rotateHalfMatrix } from './rope.js';
-export { type TrainStepOptions, type TrainStepResult, trainStep } from './train-step.js';
+export {
+  type TrainStepOptions,
+  type TrainStepResult,
+  type TrainStepTensors,
+  trainStep,
+  trainStepAsync,
+  trainStepTensors,
+} from './train-step.js';
 export { readDense, type WeightStore } from './weight-store.js';

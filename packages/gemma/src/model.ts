@@ -25,6 +25,7 @@ import {
   type LayerWeights,
   mlpHalf,
 } from './decoder-layer.js';
+import { type ForwardMode, linearOptions } from './forward-mode.js';
 import { checkHead, type HeadSpec, headLogits, lmLogits, softLabelCrossEntropy } from './heads.js';
 import { EMBED_KEY, FINAL_NORM_KEY, layerNormNames, linearSites, SCORE_KEY } from './params.js';
 import { seededNormal } from './random-init.js';
@@ -62,6 +63,11 @@ export class GemmaModel {
   /** Checkpoint key -> non-linear parameter (a `tf.Variable` when it trains). */
   readonly params = new Map<string, tf.Tensor>();
   private readonly layers: LayerWeights[] = [];
+  /**
+   * Training forwards run so far; the train step seeds the next one's dropout masks with it.
+   * Part of a run's resumable state (the runner adapter saves it).
+   */
+  trainingForwards = 0;
 
   private constructor(options: GemmaModelOptions) {
     this.config = options.config;
@@ -87,8 +93,10 @@ export class GemmaModel {
       ) => {
         const values = data();
         const trains = adapter.trainsParam(name, role);
-        const t = trains ? tf.variable(tf.tensor(values, shape), true) : tf.tensor(values, shape);
-        model.params.set(name, t);
+        const init = tf.tensor(values, shape);
+        // A variable takes its own reference to the data: drop the initial tensor's.
+        model.params.set(name, trains ? tf.variable(init, true) : init);
+        if (trains) init.dispose();
       };
       const d = config.hiddenSize;
       param(EMBED_KEY, 'embedding', [config.vocabSize, d], () => readDense(weights, EMBED_KEY));
@@ -138,18 +146,31 @@ export class GemmaModel {
   }
 
   /** Decoder layer `i`: [N, D] -> [N, D]. */
-  layer(i: number, x: tf.Tensor2D, ctx: BatchContext): tf.Tensor2D {
-    return decoderLayer(this.config, i, this.layers[i], x, ctx);
+  layer(i: number, x: tf.Tensor2D, ctx: BatchContext, mode: ForwardMode = {}): tf.Tensor2D {
+    return decoderLayer(this.config, i, this.layers[i], x, ctx, {
+      attention: linearOptions(mode, i, 'attention'),
+      mlp: linearOptions(mode, i, 'mlp'),
+    });
   }
 
   /** First half of layer `i` (x -> x + attention): [N, D] -> [N, D]. */
-  attentionHalf(i: number, x: tf.Tensor2D, ctx: BatchContext): tf.Tensor2D {
-    return attentionHalf(this.config, i, this.layers[i], x, ctx);
+  attentionHalf(i: number, x: tf.Tensor2D, ctx: BatchContext, mode: ForwardMode = {}): tf.Tensor2D {
+    return attentionHalf(
+      this.config,
+      i,
+      this.layers[i],
+      x,
+      ctx,
+      linearOptions(mode, i, 'attention'),
+    );
   }
 
-  /** Second half of layer `i` (h -> h + MLP), row-wise: [n, D] -> [n, D] for any n rows. */
-  mlpHalf(i: number, h: tf.Tensor2D): tf.Tensor2D {
-    return mlpHalf(this.config, this.layers[i], h);
+  /**
+   * Second half of layer `i` (h -> h + MLP), row-wise: [n, D] -> [n, D] for any n rows;
+   * `rowStart` (the chunk's first row) keeps a chunk's dropout masks apart from other chunks'.
+   */
+  mlpHalf(i: number, h: tf.Tensor2D, mode: ForwardMode = {}, rowStart = 0): tf.Tensor2D {
+    return mlpHalf(this.config, this.layers[i], h, linearOptions(mode, i, 'mlp', rowStart));
   }
 
   /** Final norm: [N, D] -> [N, D]. */
@@ -176,22 +197,22 @@ export class GemmaModel {
     });
   }
 
-  /** Full forward on a context; every layer runs in its own scope. */
-  forwardContext(ctx: BatchContext): GemmaForward {
+  /** Full forward on a context (evaluation unless `mode.training`); layers run in own scopes. */
+  forwardContext(ctx: BatchContext, mode: ForwardMode = {}): GemmaForward {
     return tf.tidy(() => {
       let x = this.embed(ctx);
-      for (let i = 0; i < this.config.numLayers; i++) x = this.layer(i, x, ctx);
+      for (let i = 0; i < this.config.numLayers; i++) x = this.layer(i, x, ctx, mode);
       const hidden = this.finalNorm(x);
       const logits = this.logits(hidden, ctx);
       return { hidden, logits, loss: softLabelCrossEntropy(logits, ctx.labels) };
     });
   }
 
-  /** Forward of one micro-batch (either layout). */
-  forward(mb: MicroBatch): GemmaForward {
+  /** Forward of one micro-batch (either layout); evaluation unless `mode.training`. */
+  forward(mb: MicroBatch, mode: ForwardMode = {}): GemmaForward {
     const ctx = this.context(mb);
     try {
-      return this.forwardContext(ctx);
+      return this.forwardContext(ctx, mode);
     } finally {
       ctx.dispose();
     }

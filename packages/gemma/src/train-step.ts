@@ -6,10 +6,15 @@
  *   backward layer by layer: the MLP half (row-wise) recomputed and backpropagated in row
  *   chunks, then the attention half, each with its own top-level `tf.grads` (nesting
  *   `tf.grads` inside a customGrad breaks the engine's tape, so the driver lives here).
- * Both give the same gradients. Not the optimizer step.
+ * Both give the same gradients. The forward is a training one (dropout on, masks seeded from
+ * the model's count of training forwards, so a recomputation sees the same masks).
+ * The step's results stay tensors until read: `trainStep` reads them with `dataSync`,
+ * `trainStepAsync` with `await data()` (backends without synchronous readback, e.g. webgpu in
+ * Node). Not the optimizer step.
  */
 import { GftError, type MicroBatch, tf } from '@gft/core';
 import type { BatchContext } from './batch-context.js';
+import type { ForwardMode } from './forward-mode.js';
 import type { GemmaModel } from './model.js';
 
 export interface TrainStepOptions {
@@ -23,6 +28,21 @@ export interface TrainStepOptions {
    * Default 4096.
    */
   mlpChunkRows?: number;
+  /**
+   * Training-mode forward (the adapter's dropout applies); default true. False gives the
+   * gradients of the evaluation forward.
+   */
+  training?: boolean;
+}
+
+/** A step's results before readback; the caller disposes every tensor. */
+export interface TrainStepTensors {
+  /** Unscaled loss. */
+  loss: tf.Scalar;
+  /** [B, 3] head logits. */
+  logits: tf.Tensor2D;
+  /** Gradient per trainable variable key (see `GemmaModel.trainableVariables`). */
+  grads: Map<string, tf.Tensor>;
 }
 
 export interface TrainStepResult {
@@ -45,31 +65,50 @@ function accumulate(into: Map<string, tf.Tensor>, key: string, g: tf.Tensor): vo
   g.dispose();
 }
 
-function plainStep(model: GemmaModel, ctx: BatchContext, scale: number): TrainStepResult {
+/** What a step computes inside its scope; `held` collects tensors kept past the scope. */
+interface StepInput {
+  model: GemmaModel;
+  ctx: BatchContext;
+  scale: number;
+  mode: ForwardMode;
+  held: tf.Tensor[];
+}
+
+/** Keeps a forward's loss and logits past the differentiation's scope (they are read later). */
+function hold(held: tf.Tensor[], out: { loss: tf.Scalar; logits: tf.Tensor2D }) {
+  held.push(tf.keep(out.loss), tf.keep(out.logits));
+  return { loss: out.loss, logits: out.logits };
+}
+
+function plainStep({ model, ctx, scale, mode, held }: StepInput): TrainStepTensors {
   const vars = model.trainableVariables();
   const keyOf = new Map([...vars].map(([k, v]) => [v.name, k]));
-  let loss = 0;
-  let logits = new Float32Array();
+  let kept: { loss: tf.Scalar; logits: tf.Tensor2D } | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const out = model.forwardContext(ctx);
-    loss = out.loss.dataSync()[0];
-    logits = Float32Array.from(out.logits.dataSync());
+    const out = model.forwardContext(ctx, mode);
+    kept = hold(held, out);
     return tf.mul(out.loss, scale) as tf.Scalar;
   }, [...vars.values()]);
   value.dispose();
   const out = new Map<string, tf.Tensor>();
   for (const [name, g] of Object.entries(grads)) out.set(keyOf.get(name)!, g);
-  return { loss, logits, grads: out };
+  return { ...kept!, grads: out };
 }
 
 /** Layer i's MLP half in row chunks (its [rows, F] temporaries stay chunk-sized): [N, D]. */
-function mlpForward(model: GemmaModel, i: number, h: tf.Tensor2D, chunkRows: number): tf.Tensor2D {
+function mlpForward(
+  model: GemmaModel,
+  i: number,
+  h: tf.Tensor2D,
+  chunkRows: number,
+  mode: ForwardMode,
+): tf.Tensor2D {
   const [n, d] = h.shape;
-  if (n <= chunkRows) return tf.tidy(() => model.mlpHalf(i, h));
+  if (n <= chunkRows) return tf.tidy(() => model.mlpHalf(i, h, mode));
   const parts: tf.Tensor2D[] = [];
   for (let r0 = 0; r0 < n; r0 += chunkRows) {
     const rows = Math.min(chunkRows, n - r0);
-    parts.push(tf.tidy(() => model.mlpHalf(i, tf.slice(h, [r0, 0], [rows, d]))));
+    parts.push(tf.tidy(() => model.mlpHalf(i, tf.slice(h, [r0, 0], [rows, d]), mode, r0)));
   }
   const out = tf.concat(parts, 0);
   tf.dispose(parts);
@@ -83,6 +122,7 @@ function mlpBackward(
   h: tf.Tensor2D,
   dy: tf.Tensor2D,
   chunkRows: number,
+  mode: ForwardMode,
   grads: Map<string, tf.Tensor>,
 ): tf.Tensor2D {
   const vars = [...model.layerVariables(i, 'mlp')];
@@ -93,7 +133,7 @@ function mlpBackward(
     const whole = rows === n;
     const hc = whole ? h : tf.slice(h, [r0, 0], [rows, d]);
     const dyc = whole ? dy : tf.slice(dy, [r0, 0], [rows, d]);
-    const g = tf.grads((hi: tf.Tensor) => model.mlpHalf(i, hi as tf.Tensor2D))(
+    const g = tf.grads((hi: tf.Tensor) => model.mlpHalf(i, hi as tf.Tensor2D, mode, r0))(
       [hc, ...vars.map(([, v]) => v)],
       dyc,
     );
@@ -107,20 +147,16 @@ function mlpBackward(
   return dh;
 }
 
-function checkpointedStep(
-  model: GemmaModel,
-  ctx: BatchContext,
-  scale: number,
-  chunkRows: number,
-): TrainStepResult {
+function checkpointedStep(input: StepInput, chunkRows: number): TrainStepTensors {
+  const { model, ctx, scale, mode, held } = input;
   const layers = model.config.numLayers;
   const grads = new Map<string, tf.Tensor>();
   // Kept per layer: its input and its attention half's output (2 x [N, D]).
   const inputs: tf.Tensor2D[] = [tf.tidy(() => model.embed(ctx))];
   const mids: tf.Tensor2D[] = [];
   for (let i = 0; i < layers; i++) {
-    mids.push(tf.tidy(() => model.attentionHalf(i, inputs[i], ctx)));
-    inputs.push(mlpForward(model, i, mids[i], chunkRows));
+    mids.push(tf.tidy(() => model.attentionHalf(i, inputs[i], ctx, mode)));
+    inputs.push(mlpForward(model, i, mids[i], chunkRows, mode));
   }
 
   const outer = model.outerVariables();
@@ -128,12 +164,10 @@ function checkpointedStep(
   const headVars = [...outer].filter(
     ([k]) => k !== 'model.embed_tokens.weight' || model.head.kind === 'verdict',
   );
-  let loss = 0;
-  let logits = new Float32Array();
+  let kept: { loss: tf.Scalar; logits: tf.Tensor2D } | undefined;
   const head = tf.valueAndGrads((x: tf.Tensor) => {
     const out = model.headLoss(x as tf.Tensor2D, ctx);
-    loss = out.loss.dataSync()[0];
-    logits = Float32Array.from(out.logits.dataSync());
+    kept = hold(held, out);
     return tf.mul(out.loss, scale) as tf.Scalar;
   });
   const headOut = head([inputs[layers], ...headVars.map(([, v]) => v)]);
@@ -144,12 +178,12 @@ function checkpointedStep(
 
   for (let i = layers - 1; i >= 0; i--) {
     const h = mids.pop()!;
-    const dh = mlpBackward(model, i, h, dx, chunkRows, grads);
+    const dh = mlpBackward(model, i, h, dx, chunkRows, mode, grads);
     dx.dispose();
     h.dispose();
     const lv = [...model.layerVariables(i, 'attention')];
     const x = inputs.pop()!;
-    const g = tf.grads((xi: tf.Tensor) => model.attentionHalf(i, xi as tf.Tensor2D, ctx))(
+    const g = tf.grads((xi: tf.Tensor) => model.attentionHalf(i, xi as tf.Tensor2D, ctx, mode))(
       [x, ...lv.map(([, v]) => v)],
       dh,
     );
@@ -164,7 +198,7 @@ function checkpointedStep(
     accumulate(grads, 'model.embed_tokens.weight', ge);
   }
   dx.dispose();
-  return { loss, logits, grads };
+  return { ...kept!, grads };
 }
 
 /**
@@ -173,16 +207,20 @@ function checkpointedStep(
  * turns failed tensor allocations into OUT_OF_MEMORY already; allocations inside C++
  * kernels are not covered and fail as a WebAssembly.RuntimeError instead.
  */
-function scoped(mb: MicroBatch, checkpoint: boolean, step: () => TrainStepResult): TrainStepResult {
-  let meta: Omit<TrainStepResult, 'grads'> | undefined;
+function scoped(
+  mb: MicroBatch,
+  checkpoint: boolean,
+  step: (held: tf.Tensor[]) => TrainStepTensors,
+): TrainStepTensors {
+  const held: tf.Tensor[] = [];
   try {
-    const entries = tf.tidy(() => {
-      const r = step();
-      meta = { loss: r.loss, logits: r.logits };
-      return [...r.grads].map(([k, g]) => ({ k, g }));
+    const r = tf.tidy(() => {
+      const t = step(held);
+      return { loss: t.loss, logits: t.logits, grads: [...t.grads].map(([k, g]) => ({ k, g })) };
     });
-    return { ...meta!, grads: new Map(entries.map(({ k, g }) => [k, g])) };
+    return { loss: r.loss, logits: r.logits, grads: new Map(r.grads.map(({ k, g }) => [k, g])) };
   } catch (e) {
+    tf.dispose(held);
     if (GftError.isInstance(e) || !(e instanceof WebAssembly.RuntimeError)) throw e;
     const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length;
     throw new GftError(
@@ -195,29 +233,70 @@ function scoped(mb: MicroBatch, checkpoint: boolean, step: () => TrainStepResult
   }
 }
 
-/** Forward + backward of one micro-batch. */
+/** Forward + backward of one micro-batch, results left on the backend (caller disposes). */
+export function trainStepTensors(
+  model: GemmaModel,
+  mb: MicroBatch,
+  options: TrainStepOptions = {},
+): TrainStepTensors {
+  const scale = options.lossScale ?? 1;
+  const chunkRows = options.mlpChunkRows ?? 4096;
+  if (!(Number.isInteger(chunkRows) && chunkRows > 0)) {
+    throw new GftError(
+      'BAD_CONFIG',
+      `trainStep: mlpChunkRows must be a positive integer, got ${chunkRows}`,
+      { where: 'TrainStepOptions.mlpChunkRows' },
+    );
+  }
+  const ctx = model.context(mb);
+  try {
+    const mode: ForwardMode =
+      options.training === false ? {} : { training: true, seed: model.trainingForwards++ };
+    return scoped(mb, options.checkpoint === true, (held) => {
+      const input: StepInput = { model, ctx, scale, mode, held };
+      return options.checkpoint ? checkpointedStep(input, chunkRows) : plainStep(input);
+    });
+  } finally {
+    ctx.dispose();
+  }
+}
+
+/** Forward + backward of one micro-batch; reads back with `dataSync` (not on webgpu in Node). */
 export function trainStep(
   model: GemmaModel,
   mb: MicroBatch,
   options: TrainStepOptions = {},
 ): TrainStepResult {
-  const ctx = model.context(mb);
+  const t = trainStepTensors(model, mb, options);
   try {
-    const scale = options.lossScale ?? 1;
-    const chunkRows = options.mlpChunkRows ?? 4096;
-    if (!(Number.isInteger(chunkRows) && chunkRows > 0)) {
-      throw new GftError(
-        'BAD_CONFIG',
-        `trainStep: mlpChunkRows must be a positive integer, got ${chunkRows}`,
-        { where: 'TrainStepOptions.mlpChunkRows' },
-      );
-    }
-    return scoped(mb, options.checkpoint === true, () =>
-      options.checkpoint
-        ? checkpointedStep(model, ctx, scale, chunkRows)
-        : plainStep(model, ctx, scale),
-    );
+    return {
+      loss: t.loss.dataSync()[0],
+      logits: Float32Array.from(t.logits.dataSync()),
+      grads: t.grads,
+    };
+  } catch (e) {
+    tf.dispose([...t.grads.values()]);
+    throw e;
   } finally {
-    ctx.dispose();
+    tf.dispose([t.loss, t.logits]);
+  }
+}
+
+/** `trainStep` reading back with `await data()`: works on every backend. */
+export async function trainStepAsync(
+  model: GemmaModel,
+  mb: MicroBatch,
+  options: TrainStepOptions = {},
+): Promise<TrainStepResult> {
+  const t = trainStepTensors(model, mb, options);
+  try {
+    const loss = (await t.loss.data())[0];
+    const logits = Float32Array.from(await t.logits.data());
+    return { loss, logits, grads: t.grads };
+  } catch (e) {
+    tf.dispose([...t.grads.values()]);
+    throw e;
+  } finally {
+    tf.dispose([t.loss, t.logits]);
   }
 }
