@@ -40,8 +40,13 @@ export function loraLinear(
   const seedBase = hashString(site.name) ^ config.seed;
   const dropout = (x: tf.Tensor2D, options?: LinearApplyOptions): tf.Tensor2D => {
     if (!options?.training || config.dropout === 0) return x;
-    calls += 1;
-    return tf.dropout(x, config.dropout, undefined, (seedBase + calls) | 0) as tf.Tensor2D;
+    // A caller's seed gives the same mask again (checkpointed recomputation); the site's
+    // hash keeps projections that share one seed (q, k, v of a layer) apart.
+    const seed =
+      options.seed === undefined
+        ? (seedBase + ++calls) | 0
+        : hashString(`${site.name}#${config.seed}#${options.seed}`) | 0;
+    return tf.dropout(x, config.dropout, undefined, seed) as tf.Tensor2D;
   };
   const partial = { site, base, loraA, loraB, scale: config.scale, dropout };
   const extra = variant.init?.(partial) ?? {};

@@ -83,15 +83,12 @@ export function nf4FromBnb(source: WeightSource): Nf4Weight {
       { where: source.name },
     );
   }
-  // `stored` per the core contract; '' is where @gft/gemma's loader puts it.
-  const storedTensor = source.stored ?? c[''];
+  const storedTensor = source.stored;
   if (!storedTensor) {
     throw new GftError(
       'BAD_CHECKPOINT',
-      `${source.name}: no packed 4-bit data (WeightSource.stored)`,
-      {
-        where: source.name,
-      },
+      `${source.name}: no packed 4-bit data (WeightSource.stored is absent; the loader must hand the weight's own stored tensor there)`,
+      { where: source.name },
     );
   }
   const n = out * inF;

@@ -39,22 +39,37 @@ export function bytesToWords(bytes: Uint8Array): Int32Array {
   return words;
 }
 
-const sharedMaps = new Map<Float32Array, tf.Tensor1D>();
+/**
+ * One tensor per distinct nested map (usually the shared DYNAMIC_MAP), counted by its users
+ * so the last weight's dispose frees it: a disposed model leaves no tensor behind.
+ */
+const sharedMaps = new Map<Float32Array, { tensor: tf.Tensor1D; users: number }>();
 
-function mapTensor(map: Float32Array): tf.Tensor1D {
-  let t = sharedMaps.get(map);
-  if (!t || t.isDisposed) {
-    t = tf.keep(tf.tensor1d(map));
-    sharedMaps.set(map, t);
+function acquireMap(map: Float32Array): tf.Tensor1D {
+  let entry = sharedMaps.get(map);
+  if (!entry || entry.tensor.isDisposed) {
+    entry = { tensor: tf.keep(tf.tensor1d(map)), users: 0 };
+    sharedMaps.set(map, entry);
   }
-  return t;
+  entry.users += 1;
+  return entry.tensor;
+}
+
+function releaseMap(map: Float32Array): void {
+  const entry = sharedMaps.get(map);
+  if (!entry) return;
+  entry.users -= 1;
+  if (entry.users <= 0) {
+    entry.tensor.dispose();
+    sharedMaps.delete(map);
+  }
 }
 
 export function nf4ToTensors(w: Nf4Weight): Nf4Tensors {
   const packedWords = tf.keep(tf.tensor1d(bytesToWords(w.packed), 'int32'));
   const qabsmaxWords = tf.keep(tf.tensor1d(bytesToWords(w.absmax.qabsmax), 'int32'));
   const nestedAbsmax = tf.keep(tf.tensor1d(w.absmax.nestedAbsmax));
-  const nestedMap = mapTensor(w.absmax.nestedMap);
+  const nestedMap = acquireMap(w.absmax.nestedMap);
   const bytes = (packedWords.size + qabsmaxWords.size + nestedAbsmax.size) * 4 + 4;
   return {
     shape: w.shape,
@@ -68,9 +83,11 @@ export function nf4ToTensors(w: Nf4Weight): Nf4Tensors {
     nblocks: w.absmax.qabsmax.length,
     bytes,
     dispose() {
+      if (packedWords.isDisposed) return;
       packedWords.dispose();
       qabsmaxWords.dispose();
       nestedAbsmax.dispose();
+      releaseMap(w.absmax.nestedMap);
     },
   };
 }
