@@ -1,16 +1,23 @@
 /**
  * The thin adapter from @gft/gemma's model to the runner's `TrainableModel`: forward and
- * backward through gemma's `trainStep` (optionally with per-layer activation
- * checkpointing), probabilities through its forward.
+ * backward through gemma's training step (training mode: the adapter's dropout applies;
+ * optionally with per-layer activation checkpointing), probabilities through its evaluation
+ * forward. Sync and async (`await data()`, e.g. webgpu in Node) forms; the runner prefers the
+ * async ones. Its resumable state is the model's count of training forwards (dropout seeds).
  */
-import { type TrainableModel, tf } from '@gft/core';
-import { type GemmaModel, trainStep } from '@gft/gemma';
+import { type MicroBatch, type TrainableModel, tf } from '@gft/core';
+import { type GemmaModel, trainStep, trainStepAsync } from '@gft/gemma';
 
 export function gemmaTrainableModel(
   model: GemmaModel,
   options: { checkpoint?: boolean } = {},
 ): TrainableModel {
   const vars = model.trainableVariables();
+  const probs = (mb: MicroBatch) =>
+    tf.tidy(() => {
+      const out = model.forward(mb);
+      return tf.softmax(out.logits);
+    });
   return {
     trainableVariables: () => vars,
     frozenBytes: () => model.memory().frozenBytes,
@@ -18,11 +25,33 @@ export function gemmaTrainableModel(
       const r = trainStep(model, mb, { checkpoint: options.checkpoint, lossScale: scale });
       return { loss: r.loss, grads: r.grads };
     },
+    async lossAndGradsAsync(mb, scale) {
+      const r = await trainStepAsync(model, mb, {
+        checkpoint: options.checkpoint,
+        lossScale: scale,
+      });
+      return { loss: r.loss, grads: r.grads };
+    },
     predict(mb) {
-      const p = tf.tidy(() => tf.softmax(model.forward(mb).logits));
-      const out = Float32Array.from(p.dataSync());
-      p.dispose();
-      return out;
+      const p = probs(mb);
+      try {
+        return Float32Array.from(p.dataSync());
+      } finally {
+        p.dispose();
+      }
+    },
+    async predictAsync(mb) {
+      const p = probs(mb);
+      try {
+        return Float32Array.from(await p.data());
+      } finally {
+        p.dispose();
+      }
+    },
+    getState: () => ({ trainingForwards: model.trainingForwards }),
+    setState(state) {
+      const n = state.trainingForwards;
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) model.trainingForwards = n;
     },
     dispose: () => model.dispose(),
   };

@@ -7,7 +7,7 @@ import { GftError } from '../errors/gft-error.js';
 import { computedTokens, type MicroBatch, realTokens } from '../micro-batch.js';
 import { tf } from '../tf.js';
 import { batchRows } from './batch-source.js';
-import type { TrainableModel } from './trainable-model.js';
+import type { LossAndGrads, TrainableModel } from './trainable-model.js';
 
 export interface Accumulated {
   /** Mean loss over the batch's rows. */
@@ -28,15 +28,45 @@ export function accumulateGradients(
   batch: readonly MicroBatch[],
   afterBackward?: () => void,
 ): Accumulated {
+  const acc = accumulator(batch);
+  for (const [i, mb] of batch.entries()) {
+    const out = model.lossAndGrads(mb, mb.batchSize / acc.rows);
+    afterBackward?.();
+    acc.add(i, mb, out);
+  }
+  return acc.result();
+}
+
+/**
+ * `accumulateGradients` through `model.lossAndGradsAsync` when the model has it (backends
+ * without synchronous readback), else through `lossAndGrads`.
+ */
+export async function accumulateGradientsAsync(
+  model: TrainableModel,
+  batch: readonly MicroBatch[],
+  afterBackward?: () => void,
+): Promise<Accumulated> {
+  const acc = accumulator(batch);
+  for (const [i, mb] of batch.entries()) {
+    const scale = mb.batchSize / acc.rows;
+    const out = model.lossAndGradsAsync
+      ? await model.lossAndGradsAsync(mb, scale)
+      : model.lossAndGrads(mb, scale);
+    afterBackward?.();
+    acc.add(i, mb, out);
+  }
+  return acc.result();
+}
+
+/** Sums micro-batch results of one loader batch (both forms above share it). */
+function accumulator(batch: readonly MicroBatch[]) {
   const rows = batchRows(batch);
   const grads = new Map<string, tf.Tensor>();
   let loss = 0;
   let real = 0;
   let computed = 0;
-  for (const [i, mb] of batch.entries()) {
+  const add = (i: number, mb: MicroBatch, out: LossAndGrads) => {
     const scale = mb.batchSize / rows;
-    const out = model.lossAndGrads(mb, scale);
-    afterBackward?.();
     for (const [name, g] of out.grads) {
       const prev = grads.get(name);
       if (prev) {
@@ -60,6 +90,7 @@ export function accumulateGradients(
     loss += scale * out.loss;
     real += realTokens(mb);
     computed += computedTokens(mb);
-  }
-  return { loss, grads, realTokens: real, computedTokens: computed };
+  };
+  const result = (): Accumulated => ({ loss, grads, realTokens: real, computedTokens: computed });
+  return { rows, add, result };
 }

@@ -31,7 +31,7 @@ async function collect(model: TrainableModel, data: EvalData, what: string) {
   let anon = 0;
   for await (const item of data) {
     for (const mb of Array.isArray(item) ? item : [item]) {
-      const p = model.predict(mb);
+      const p = model.predictAsync ? await model.predictAsync(mb) : model.predict(mb);
       for (let b = 0; b < mb.batchSize; b++) {
         const id = mb.rowIds?.[b] ?? `#${anon++}`;
         if (rows.has(id)) {

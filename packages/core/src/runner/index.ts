@@ -1,5 +1,5 @@
 /** The runner: train, evaluate, predict, bench over a model and micro-batches. */
-export { type Accumulated, accumulateGradients } from './accumulate.js';
+export { type Accumulated, accumulateGradients, accumulateGradientsAsync } from './accumulate.js';
 export { type AdamW, type AdamWOptions, adamW } from './adamw.js';
 export {
   type BagOfTokensOptions,
@@ -29,7 +29,7 @@ export {
   type Predictions,
   predictProbabilities,
 } from './evaluate.js';
-export { clipByGlobalNorm } from './grad-clip.js';
+export { clipByGlobalNorm, clipByGlobalNormAsync } from './grad-clip.js';
 export { type MemoryProbe, memoryProbe } from './memory-probe.js';
 export { accuracy, logLoss, percentile } from './metrics.js';
 export {

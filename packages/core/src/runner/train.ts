@@ -8,13 +8,13 @@
 import type { Backend } from '../backend.js';
 import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
-import { type Accumulated, accumulateGradients } from './accumulate.js';
+import { type Accumulated, accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
 import { type BatchSource, batchRows } from './batch-source.js';
 import { restoreCheckpoint, snapshot } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { type EvalData, evaluate } from './evaluate.js';
-import { clipByGlobalNorm } from './grad-clip.js';
+import { clipByGlobalNormAsync } from './grad-clip.js';
 import { memoryProbe } from './memory-probe.js';
 import { percentile } from './metrics.js';
 import { checkSchedule, learningRate, type ScheduleOptions } from './schedule.js';
@@ -108,7 +108,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (step < options.steps) {
       for await (const batch of options.data(startStep)) {
         const warmup = step - startStep < timingWarmup;
-        const event = runStep(batch, step, options, model, optimizer, probe, schedule, warmup);
+        const event = await runStep(
+          batch,
+          step,
+          options,
+          model,
+          optimizer,
+          probe,
+          schedule,
+          warmup,
+        );
         step += 1;
         losses.set(step, event.loss);
         all.push(event);
@@ -174,7 +183,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-function runStep(
+async function runStep(
   batch: Parameters<typeof batchRows>[0],
   step: number,
   options: TrainOptions,
@@ -183,13 +192,13 @@ function runStep(
   probe: ReturnType<typeof memoryProbe>,
   schedule: ScheduleOptions,
   warmup: boolean,
-): StepEvent {
+): Promise<StepEvent> {
   const rows = batchRows(batch);
   const t0 = performance.now();
   probe.reset();
   let acc: Accumulated;
   try {
-    acc = accumulateGradients(model, batch, () => probe.sample());
+    acc = await accumulateGradientsAsync(model, batch, () => probe.sample());
   } catch (error) {
     if (GftError.isInstance(error) && error.code === 'NON_FINITE_LOSS') {
       const where = options.checkpoint?.store.latestLocation();
@@ -208,7 +217,7 @@ function runStep(
     for (const g of acc.grads.values()) g.dispose();
     acc.grads.clear();
   };
-  const gradNorm = clipByGlobalNorm(acc.grads, options.clipGradNorm);
+  const gradNorm = await clipByGlobalNormAsync(acc.grads, options.clipGradNorm);
   const lr = learningRate(schedule, step);
   optimizer.step(acc.grads, lr);
   disposeAcc();

@@ -32,6 +32,12 @@ export interface TrainableModel {
   /** Class probabilities, [B, 3] row-major (A wins, B wins, tie). No gradients kept. */
   predict(mb: MicroBatch): Float32Array;
   /**
+   * Optional forms of `lossAndGrads` and `predict` that read back with `await data()`, for
+   * backends without synchronous readback (webgpu in Node); the runner prefers them.
+   */
+  lossAndGradsAsync?(mb: MicroBatch, scale: number): Promise<LossAndGrads>;
+  predictAsync?(mb: MicroBatch): Promise<Float32Array>;
+  /**
    * Extra state a resume needs besides the variables (e.g. a dropout RNG), as JSON.
    * Models without such state leave both out.
    */
