@@ -66,7 +66,7 @@ describe('gemmaTrainableModel', () => {
     expect(c.loss).toBe(a.loss);
     for (const [k, g] of a.grads)
       expect(tf.tidy(() => tf.max(tf.abs(tf.sub(g, c.grads.get(k)!))).dataSync()[0])).toBe(0);
-    [a, b, c].forEach((r) => disposeAll(r.grads));
+    for (const r of [a, b, c]) disposeAll(r.grads);
     // Prediction is unchanged by the training steps' dropout (no weights were updated).
     expect(Array.from(model.predict(mb))).toEqual(Array.from(p1));
     model.dispose();
