@@ -12,7 +12,9 @@ import { tf } from '../../tf.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { identityConfig } from './identity.js';
 import { floorDivConfig, modConfig } from './int32-division.js';
+import { sliceConfig, splitVConfig, stridedSliceConfig } from './slice.js';
 import { hasStockKernel, rememberStockKernel } from './stock-kernels.js';
+import { transposeConfig } from './transpose.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** The kernels gft registers for `wasm`, in registration order. */
@@ -23,6 +25,10 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelConfig[] = [
   identityConfig,
   floorDivConfig,
   modConfig,
+  transposeConfig,
+  sliceConfig,
+  splitVConfig,
+  stridedSliceConfig,
 ];
 
 let installed = false;
