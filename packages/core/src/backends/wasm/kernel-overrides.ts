@@ -10,10 +10,12 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { tf } from '../../tf.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
+import { BROADCAST_BINARY_CONFIGS } from './broadcast-binary.js';
 import { identityConfig } from './identity.js';
 import { floorDivConfig, modConfig } from './int32-division.js';
 import { sliceConfig, splitVConfig, stridedSliceConfig } from './slice.js';
 import { hasStockKernel, rememberStockKernel } from './stock-kernels.js';
+import { sumConfig } from './sum.js';
 import { transposeConfig } from './transpose.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -29,6 +31,8 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelConfig[] = [
   sliceConfig,
   splitVConfig,
   stridedSliceConfig,
+  sumConfig,
+  ...BROADCAST_BINARY_CONFIGS,
 ];
 
 let installed = false;
