@@ -113,7 +113,12 @@ export function stockIsSlow(dims: ReturnType<typeof broadcastDims>): boolean {
   return !leadingRepeat;
 }
 
-function binaryKernel(kernelName: string, row: Row, outDtype?: DataType): KernelConfig {
+function binaryKernel(
+  kernelName: string,
+  row: Row,
+  options: { outDtype?: DataType; int32AlwaysJs?: boolean } = {},
+): KernelConfig {
+  const { outDtype, int32AlwaysJs = false } = options;
   const kernelFunc = (args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: unknown }) => {
     const { a, b } = args.inputs;
     const numeric = (t: TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32';
@@ -123,7 +128,8 @@ function binaryKernel(kernelName: string, row: Row, outDtype?: DataType): Kernel
     const backend = args.backend as WasmBackendInternals;
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const dims = broadcastDims(a.shape, b.shape, outShape);
-    if (!stockIsSlow(dims)) return stockWasmKernel(kernelName)(args as never) as TensorInfo;
+    const jsWanted = stockIsSlow(dims) || (int32AlwaysJs && a.dtype === 'int32');
+    if (!jsWanted) return stockWasmKernel(kernelName)(args as never) as TensorInfo;
     // Allocate before taking views: a heap growth detaches earlier ones.
     const out = backend.makeOutput(outShape, outDtype ?? a.dtype);
     if (tf.util.sizeFromShape(outShape) === 0) return out;
@@ -151,44 +157,49 @@ export const BROADCAST_BINARY_CONFIGS: readonly KernelConfig[] = [
     (a, b, out, ia, sa, ib, sb, o, n) => {
       for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] > b[ib + k * sb] ? 1 : 0;
     },
-    'bool',
+    { outDtype: 'bool' },
   ),
   binaryKernel(
     'GreaterEqual',
     (a, b, out, ia, sa, ib, sb, o, n) => {
       for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] >= b[ib + k * sb] ? 1 : 0;
     },
-    'bool',
+    { outDtype: 'bool' },
   ),
   binaryKernel(
     'Less',
     (a, b, out, ia, sa, ib, sb, o, n) => {
       for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] < b[ib + k * sb] ? 1 : 0;
     },
-    'bool',
+    { outDtype: 'bool' },
   ),
   binaryKernel(
     'LessEqual',
     (a, b, out, ia, sa, ib, sb, o, n) => {
       for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] <= b[ib + k * sb] ? 1 : 0;
     },
-    'bool',
+    { outDtype: 'bool' },
   ),
   binaryKernel(
     'Equal',
     (a, b, out, ia, sa, ib, sb, o, n) => {
       for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] === b[ib + k * sb] ? 1 : 0;
     },
-    'bool',
+    { outDtype: 'bool' },
   ),
   binaryKernel(
     'NotEqual',
     (a, b, out, ia, sa, ib, sb, o, n) => {
       for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] !== b[ib + k * sb] ? 1 : 0;
     },
-    'bool',
+    { outDtype: 'bool' },
   ),
-  binaryKernel('Pow', (a, b, out, ia, sa, ib, sb, o, n) => {
-    for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] ** b[ib + k * sb];
-  }),
+  // int32 always here: stock gives -2^31 for 0 ** -k where cpu (and Math.pow) give 0.
+  binaryKernel(
+    'Pow',
+    (a, b, out, ia, sa, ib, sb, o, n) => {
+      for (let k = 0; k < n; k++) out[o + k] = a[ia + k * sa] ** b[ib + k * sb];
+    },
+    { int32AlwaysJs: true },
+  ),
 ];
