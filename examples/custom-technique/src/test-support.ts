@@ -3,22 +3,12 @@
  * exists), a seeded packed micro-batch, and a frozen "base model" adapter to compare with.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Adapter, MicroBatch } from '@gft/core';
+import { sharedFixturesDir } from '@gft/core/testing';
 import { frozenLinear } from './dora-linear.js';
 
-function findFixtures(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, '..', 'shared', 'fixtures');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  return join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
-}
-
-export const TINY_GEMMA2 = join(findFixtures(), 'tiny-gemma2');
+export const TINY_GEMMA2 = join(sharedFixturesDir(), 'tiny-gemma2');
 export const HAS_TINY_GEMMA2 = existsSync(join(TINY_GEMMA2, 'model.safetensors'));
 
 /** A packed micro-batch of seeded token ids (ids >= 3: clear of pad / eos / bos). */

@@ -1,5 +1,8 @@
 /**
  * @gft/core/testing: helpers shared by the test suites of gft packages and third-party
- * plugins (golden-fixture comparison, leak checks, conformance suites).
+ * plugins: finding the shared fixtures, the fixtures' packed3 batch, golden comparisons
+ * that print their numbers.
  */
-export { maxAbsDiff, relativeMaxError } from './testing/compare.js';
+export { bitDiffs, maxAbsDiff, relativeMaxError, relErr, within } from './testing/compare.js';
+export { packed3Batches } from './testing/packed3.js';
+export { findSharedDir, sharedFixturesDir } from './testing/shared-dir.js';

@@ -1,23 +1,12 @@
 /**
- * Test helper: where the shared golden fixtures are (`../shared/fixtures` beside the repo
- * root, found by walking up), and a minimal safetensors reader for them (header + raw
- * little-endian data; F32, I32, U8 only). Not a safetensors library.
+ * Test helper: the shared golden fixtures (skipped, saying why, when absent), read whole
+ * into a map by tensor name. Small files only: the fixtures.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { openSafetensors } from '@gft/core';
+import { sharedFixturesDir } from '@gft/core/testing';
 
-function findShared(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'shared', 'fixtures'))) return join(dir, 'shared', 'fixtures');
-    const up = dirname(dir);
-    if (up === dir) return join(dir, 'shared', 'fixtures'); // absent: callers skip
-    dir = up;
-  }
-}
-
-export const FIXTURES = findShared();
+export const FIXTURES = sharedFixturesDir();
 export const HAVE_FIXTURES = existsSync(FIXTURES);
 
 export interface RawTensor {
@@ -27,27 +16,17 @@ export interface RawTensor {
 }
 
 export function readSafetensors(path: string): Map<string, RawTensor> {
-  const bytes = readFileSync(path);
-  const headerLen = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString('utf8')) as Record<
-    string,
-    { dtype: string; shape: number[]; data_offsets: [number, number] }
-  >;
-  const base = 8 + headerLen;
-  const out = new Map<string, RawTensor>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const [a, b] = entry.data_offsets;
-    const slice = bytes.buffer.slice(bytes.byteOffset + base + a, bytes.byteOffset + base + b);
-    const data =
-      entry.dtype === 'F32'
-        ? new Float32Array(slice)
-        : entry.dtype === 'I32'
-          ? new Int32Array(slice)
-          : new Uint8Array(slice);
-    out.set(name, { dtype: entry.dtype, shape: entry.shape, data });
+  const reader = openSafetensors(path);
+  try {
+    const out = new Map<string, RawTensor>();
+    for (const name of reader.names()) {
+      const { dtype, shape } = reader.info(name);
+      out.set(name, { dtype, shape, data: reader.read(name) as RawTensor['data'] });
+    }
+    return out;
+  } finally {
+    reader.close();
   }
-  return out;
 }
 
 /** The named tensor, or an error naming the file and the tensor. */
