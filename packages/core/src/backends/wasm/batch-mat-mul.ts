@@ -244,39 +244,47 @@ function batchMatMulCall(
  * Plain matmul, by the cheaper of two routes: op(a)·op(b) directly, or as
  * (op(b)ᵀ·op(a)ᵀ)ᵀ. The second moves the packing onto a's side and transposes the
  * [M, N] product instead: it wins when b is large and a or the output is thin, e.g.
- * LoRA's `dB = hᵀ·du` with h [4096, 16] and du [4096, 1024] (1M elements packed per call
- * the direct way, 64K the other).
+ * LoRA's `dB = hᵀ·du` with h [4096, 16] and du [4096, 1024] (4M elements packed per call
+ * the direct way; 4M transposed plus 64K packed the other). `route` 'direct' always takes
+ * the first (the benchmark's baseline for the choice).
  */
-const batchMatMul = (args: {
-  inputs: { a: TensorInfo; b: TensorInfo };
-  backend: unknown;
-  attrs: MatMulAttrs;
-}): TensorInfo => {
-  const { a, b } = args.inputs;
-  const backend = args.backend as WasmBackendInternals;
-  requireFloat32('BatchMatMul', a, b);
-  const plan = planMatMul(a, b, args.attrs, 'BatchMatMul');
-  const empty = degenerate(backend, plan);
-  if (empty !== undefined) return empty;
-  const swappedAttrs = { transposeA: !args.attrs.transposeB, transposeB: !args.attrs.transposeA };
-  const swapped = planMatMul(b, a, swappedAttrs, 'BatchMatMul');
-  const outElements = plan.aBatchOf.length * plan.m * plan.n;
-  if (preparationCost(swapped, swappedAttrs) + outElements < preparationCost(plan, args.attrs)) {
-    const call = batchMatMulCall(backend, swapped);
-    const productT = matMulViaXnnpack(backend, b, a, swappedAttrs, swapped, call);
-    try {
-      return transposeLastTwoDims(backend, productT);
-    } finally {
-      backend.disposeData(productT.dataId);
+export function batchMatMulKernel(route: 'auto' | 'direct'): KernelFunc {
+  return ((args: {
+    inputs: { a: TensorInfo; b: TensorInfo };
+    backend: unknown;
+    attrs: MatMulAttrs;
+  }): TensorInfo => {
+    const { a, b } = args.inputs;
+    const backend = args.backend as WasmBackendInternals;
+    requireFloat32('BatchMatMul', a, b);
+    const plan = planMatMul(a, b, args.attrs, 'BatchMatMul');
+    const empty = degenerate(backend, plan);
+    if (empty !== undefined) return empty;
+    const swappedAttrs = {
+      transposeA: !args.attrs.transposeB,
+      transposeB: !args.attrs.transposeA,
+    };
+    const swapped = planMatMul(b, a, swappedAttrs, 'BatchMatMul');
+    const outElements = plan.aBatchOf.length * plan.m * plan.n;
+    const swapWins =
+      preparationCost(swapped, swappedAttrs) + outElements < preparationCost(plan, args.attrs);
+    if (route === 'auto' && swapWins) {
+      const call = batchMatMulCall(backend, swapped);
+      const productT = matMulViaXnnpack(backend, b, a, swappedAttrs, swapped, call);
+      try {
+        return transposeLastTwoDims(backend, productT);
+      } finally {
+        backend.disposeData(productT.dataId);
+      }
     }
-  }
-  return matMulViaXnnpack(backend, a, b, args.attrs, plan, batchMatMulCall(backend, plan));
-};
+    return matMulViaXnnpack(backend, a, b, args.attrs, plan, batchMatMulCall(backend, plan));
+  }) as unknown as KernelFunc;
+}
 
 export const batchMatMulConfig: KernelConfig = {
   kernelName: 'BatchMatMul',
   backendName: 'wasm',
-  kernelFunc: batchMatMul as unknown as KernelFunc,
+  kernelFunc: batchMatMulKernel('auto'),
 };
 
 /**
