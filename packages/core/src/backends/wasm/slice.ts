@@ -10,6 +10,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';
+import { heapRowCopier } from './transpose.js';
 import type { WasmBackendInternals } from './wasm-internals.js';
 
 /** Copies x[begin : begin + size] into a new tensor; begin/size already resolved. */
@@ -23,11 +24,10 @@ export function sliceOnHeap(
   const out = backend.makeOutput([...size], x.dtype);
   const total = tf.util.sizeFromShape([...size]);
   if (total === 0) return out;
-  const src = backend.typedArrayFromHeap(x);
-  const dst = backend.typedArrayFromHeap(out);
+  const copy = heapRowCopier(backend, x, out);
   const rank = x.shape.length;
   if (rank === 0) {
-    dst[0] = src[0];
+    copy(0, 0, 1);
     return out;
   }
   const strides = new Array<number>(rank).fill(1);
@@ -42,8 +42,7 @@ export function sliceOnHeap(
   const index = new Array<number>(d).fill(0);
   const runs = total / run;
   for (let r = 0, o = 0; r < runs; r++, o += run) {
-    if (run >= 16) dst.set(src.subarray(s, s + run), o);
-    else for (let k = 0; k < run; k++) dst[o + k] = src[s + k];
+    copy(s, o, run);
     for (let i = d - 1; i >= 0; i--) {
       index[i]++;
       s += strides[i];

@@ -1,11 +1,10 @@
 /**
- * `Transpose` for wasm as a JS kernel over the heap, for the permutations training uses:
- * swapping the last two dims (matmul operands and gradients, cache-blocked so both
- * sides stay in cache) and any permutation that keeps the last dim in place (attention's
- * head split/merge, `[T, H, D] <-> [H, T, D]`: whole inner rows copied). Stock
- * tfjs-backend-wasm 4.22 walks every element with per-element index arithmetic: 2-3x
- * slower on 2-D and far slower on the row-copy case. Other permutations (and strings)
- * go to the stock kernel. Not a general strided-copy library.
+ * `Transpose` for wasm as a JS kernel over the heap for the permutation training moves
+ * the most data with: swapping the last two dims (matmul operands and gradients), cache
+ * blocked so both sides stay in cache. Stock tfjs-backend-wasm 4.22 walks every element
+ * with per-element index arithmetic: 2-3x slower from ~1 MiB up. Smaller tensors, other
+ * permutations (its row copies, e.g. attention's head split, are memcpy-fast) and strings
+ * go to the stock kernel. Also the heap-to-heap row copier Slice uses.
  *
  * Shapes: x [...S], perm a permutation of S's axes, out [...S permuted].
  */
@@ -18,6 +17,34 @@ type HeapArray = Float32Array | Int32Array | Uint8Array;
 
 /** Side of the square tile the 2-D transpose moves at a time (32x32 float32 = 4 KiB). */
 const TILE = 32;
+
+/** Smaller transposes go to the stock kernel. */
+const JS_MIN_ELEMENTS = 256 * 1024;
+
+/** Rows shorter than this are copied element-wise; longer ones with one `copyWithin`. */
+const SHORT_ROW = 16;
+
+/**
+ * Copies `n` elements from element `s` of `x` to element `o` of `out` as a memmove inside
+ * the heap (`copyWithin` on one view of all of it: no per-row view objects). Integer
+ * views, so float bits (NaN payloads included) move unchanged.
+ */
+export function heapRowCopier(
+  backend: WasmBackendInternals,
+  x: TensorInfo,
+  out: TensorInfo,
+): (s: number, o: number, n: number) => void {
+  const buffer = backend.wasm.HEAPU8.buffer;
+  const wide = x.dtype !== 'bool';
+  const heap = wide ? new Int32Array(buffer) : new Uint8Array(buffer);
+  const shift = wide ? 2 : 0;
+  const from = backend.dataIdMap.get(x.dataId).memoryOffset >>> shift;
+  const to = backend.dataIdMap.get(out.dataId).memoryOffset >>> shift;
+  return (s, o, n) => {
+    if (n < SHORT_ROW) for (let k = 0; k < n; k++) heap[to + o + k] = heap[from + s + k];
+    else heap.copyWithin(to + o, from + s, from + s + n);
+  };
+}
 
 /**
  * The same permutation on the fewest dims: size-1 dims dropped, and input dims that stay
@@ -84,31 +111,6 @@ function transposeBatched(
   }
 }
 
-/** Copies whole inner rows (the last dim stays last): one `set` or short loop per row. */
-function permuteRows(src: HeapArray, dst: HeapArray, shape: number[], perm: number[]): void {
-  const rank = shape.length;
-  const row = shape[rank - 1];
-  const inStrides = new Array<number>(rank).fill(1);
-  for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1] * shape[d + 1];
-  // Output dims except the last, with the input stride each one walks.
-  const outer = perm.slice(0, -1).map((axis) => shape[axis]);
-  const stride = perm.slice(0, -1).map((axis) => inStrides[axis]);
-  const index = new Array<number>(outer.length).fill(0);
-  const rowsTotal = outer.reduce((a, b) => a * b, 1);
-  let s = 0;
-  for (let r = 0, o = 0; r < rowsTotal; r++, o += row) {
-    if (row >= 16) dst.set(src.subarray(s, s + row), o);
-    else for (let k = 0; k < row; k++) dst[o + k] = src[s + k];
-    for (let d = outer.length - 1; d >= 0; d--) {
-      index[d]++;
-      s += stride[d];
-      if (index[d] < outer[d]) break;
-      s -= stride[d] * outer[d];
-      index[d] = 0;
-    }
-  }
-}
-
 /**
  * Transposes `x` on the heap if the permutation is one of the fast cases, else returns
  * undefined. The caller owns the returned tensor.
@@ -124,20 +126,20 @@ export function fastTranspose(
   const swapLastTwo =
     (rank === 2 && canon.perm[0] === 1) ||
     (rank === 3 && canon.perm[0] === 0 && canon.perm[1] === 2 && canon.perm[2] === 1);
-  const rowCopy = rank >= 2 && canon.perm[rank - 1] === rank - 1;
-  if (!swapLastTwo && !rowCopy) return undefined;
+  // Below ~1 MiB the stock kernel is as fast (the data sits in cache either way).
+  if (!swapLastTwo || tf.util.sizeFromShape(x.shape) < JS_MIN_ELEMENTS) return undefined;
   const outShape = perm.map((axis) => x.shape[axis]);
   // Allocate before taking views: a heap growth detaches earlier ones.
   const out = backend.makeOutput(outShape, x.dtype);
   if (tf.util.sizeFromShape(outShape) === 0) return out;
-  const src = backend.typedArrayFromHeap(x);
-  const dst = backend.typedArrayFromHeap(out);
-  if (swapLastTwo) {
-    const [batch, rows, cols] = rank === 2 ? [1, ...canon.shape] : canon.shape;
-    transposeBatched(src, dst, batch, rows, cols);
-  } else {
-    permuteRows(src, dst, canon.shape, canon.perm);
-  }
+  const [batch, rows, cols] = rank === 2 ? [1, ...canon.shape] : canon.shape;
+  transposeBatched(
+    backend.typedArrayFromHeap(x),
+    backend.typedArrayFromHeap(out),
+    batch,
+    rows,
+    cols,
+  );
   return out;
 }
 

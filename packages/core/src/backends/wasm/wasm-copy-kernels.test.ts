@@ -1,6 +1,6 @@
 /**
- * The wasm plugin's data-movement kernels against the cpu backend: Transpose (blocked 2-D,
- * batched last-two, row-copy permutations, stock fallback), Slice / SplitV / StridedSlice
+ * The wasm plugin's data-movement kernels against the cpu backend: Transpose (blocked 2-D
+ * and batched last-two swaps, stock fallbacks), Slice / SplitV / StridedSlice
  * (heap to heap, never reading the whole input), and BatchMatMul on the thin shapes that
  * take the swapped (op(b)ᵀ·op(a)ᵀ)ᵀ route. Each prints its max difference.
  */
@@ -53,17 +53,18 @@ describe('canonicalPermutation', () => {
 });
 
 describe('Transpose (wasm)', () => {
+  // From 256K elements the JS kernel runs (tile-unaligned sizes on purpose); below, stock.
   const cases: { shape: number[]; perm: number[]; dtype?: 'int32' | 'bool' }[] = [
-    { shape: [67, 45], perm: [1, 0] }, // not a multiple of the tile
-    { shape: [128, 96], perm: [1, 0] },
-    { shape: [3, 37, 70], perm: [0, 2, 1] }, // batched last two
-    { shape: [2, 3, 9, 33], perm: [0, 1, 3, 2] },
-    { shape: [1, 40, 2, 24], perm: [0, 2, 1, 3] }, // attention head split (row copy)
-    { shape: [5, 6, 7, 3], perm: [2, 0, 1, 3] }, // row copy, short rows
-    { shape: [4, 5, 6], perm: [2, 0, 1] }, // merges to a 2-D swap
-    { shape: [3, 4, 5, 6], perm: [3, 1, 0, 2] }, // stock fallback
-    { shape: [37, 50], perm: [1, 0], dtype: 'int32' },
-    { shape: [9, 11, 3], perm: [1, 0, 2], dtype: 'bool' },
+    { shape: [517, 509], perm: [1, 0] },
+    { shape: [3, 301, 297], perm: [0, 2, 1] }, // batched last two
+    { shape: [2, 2, 257, 260], perm: [0, 1, 3, 2] },
+    { shape: [40, 97, 70], perm: [2, 0, 1] }, // merges to a 2-D swap
+    { shape: [1, 600, 1, 450], perm: [0, 3, 2, 1] }, // size-1 dims dropped
+    { shape: [512, 520], perm: [1, 0], dtype: 'int32' },
+    { shape: [600, 450], perm: [1, 0], dtype: 'bool' },
+    { shape: [67, 45], perm: [1, 0] }, // small: stock
+    { shape: [1, 40, 2, 24], perm: [0, 2, 1, 3] }, // row copy: stock
+    { shape: [3, 4, 5, 6], perm: [3, 1, 0, 2] }, // other permutation: stock
     { shape: [0, 5], perm: [1, 0] },
   ];
   for (const c of cases) {
