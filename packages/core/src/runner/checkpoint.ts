@@ -12,8 +12,9 @@ import type { TrainableModel } from './trainable-model.js';
 const PARAM = 'param.';
 const OPT = 'optimizer.';
 
-function read(v: tf.Variable): CheckpointTensor {
-  const data = v.dataSync();
+// `data()`, not `dataSync()`: backends such as WebGPU in Node can only read back asynchronously.
+async function read(v: tf.Variable): Promise<CheckpointTensor> {
+  const data = await v.data();
   return {
     dtype: v.dtype === 'int32' ? 'int32' : 'float32',
     shape: [...v.shape],
@@ -21,15 +22,15 @@ function read(v: tf.Variable): CheckpointTensor {
   };
 }
 
-export function snapshot(
+export async function snapshot(
   step: number,
   model: TrainableModel,
   optimizer: AdamW,
   state: Record<string, unknown>,
-): CheckpointData {
+): Promise<CheckpointData> {
   const tensors = new Map<string, CheckpointTensor>();
-  for (const [name, v] of model.trainableVariables()) tensors.set(PARAM + name, read(v));
-  for (const [name, v] of optimizer.moments()) tensors.set(OPT + name, read(v));
+  for (const [name, v] of model.trainableVariables()) tensors.set(PARAM + name, await read(v));
+  for (const [name, v] of optimizer.moments()) tensors.set(OPT + name, await read(v));
   return {
     step,
     tensors,

@@ -98,7 +98,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const saveCheckpoint = async (step: number) => {
     if (!options.checkpoint) return;
     const path = await options.checkpoint.store.save(
-      snapshot(step, model, optimizer, { seed: options.seed, nextBatch: step }),
+      await snapshot(step, model, optimizer, { seed: options.seed, nextBatch: step }),
     );
     emit({ type: 'checkpoint', time: Date.now(), step, path });
   };
