@@ -14,7 +14,39 @@ import { trainCommand } from './commands/train.js';
 import { CONFIG_FIELDS, loadConfig, type RunConfig } from './config.js';
 import { progressReporter } from './progress.js';
 
-const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }> = {
+type Field = keyof RunConfig;
+
+/** What picks the model and the plugin set, for the commands that run one set. */
+const PLUGIN_SET_FIELDS: Field[] = [
+  'preset',
+  'checkpoint',
+  'adapter',
+  'adapterOptions',
+  'collator',
+  'backend',
+  'tokenizer',
+];
+/** Where rows come from and how they become micro-batches. */
+const DATA_FIELDS: Field[] = [
+  'data',
+  'rows',
+  'folds',
+  'fold',
+  'numWorkers',
+  'batchSize',
+  'maxTokens',
+  'maxSequenceLength',
+];
+const EVAL_FIELDS: Field[] = [
+  ...PLUGIN_SET_FIELDS,
+  ...DATA_FIELDS,
+  'evalRows',
+  'swapAverage',
+  'checkpointDir',
+  'seed',
+];
+
+const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
   bench: {
     summary:
       'run the adapter x collator x backend matrix, one child process per cell, and write report.md / report.html',
@@ -28,14 +60,7 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
       'baseline',
       'steps',
       'warmupSteps',
-      'data',
-      'rows',
-      'folds',
-      'fold',
-      'numWorkers',
-      'batchSize',
-      'maxTokens',
-      'maxSequenceLength',
+      ...DATA_FIELDS,
       'lr',
       'evalRows',
       'swapAverage',
@@ -48,22 +73,9 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
     summary:
       'fine-tune a preset with one plugin set (checkpoints with --checkpointDir/--checkpointEvery, --resume)',
     fields: [
-      'preset',
-      'checkpoint',
-      'adapter',
-      'adapterOptions',
-      'collator',
-      'backend',
-      'tokenizer',
+      ...PLUGIN_SET_FIELDS,
       'steps',
-      'data',
-      'rows',
-      'folds',
-      'fold',
-      'numWorkers',
-      'batchSize',
-      'maxTokens',
-      'maxSequenceLength',
+      ...DATA_FIELDS,
       'lr',
       'lrWarmupSteps',
       'decay',
@@ -81,72 +93,17 @@ const COMMANDS: Record<string, { summary: string; fields: (keyof RunConfig)[] }>
   eval: {
     summary:
       'log loss and accuracy on the validation fold (model restored from --checkpointDir when given)',
-    fields: [
-      'preset',
-      'checkpoint',
-      'adapter',
-      'adapterOptions',
-      'collator',
-      'backend',
-      'tokenizer',
-      'data',
-      'rows',
-      'folds',
-      'fold',
-      'numWorkers',
-      'batchSize',
-      'maxTokens',
-      'maxSequenceLength',
-      'evalRows',
-      'swapAverage',
-      'checkpointDir',
-      'seed',
-    ],
+    fields: EVAL_FIELDS,
   },
   predict: {
     summary:
       'write <out>/submission.csv (id,winner_model_a,winner_model_b,winner_tie) for an unlabelled file, or the validation fold',
-    fields: [
-      'preset',
-      'checkpoint',
-      'adapter',
-      'adapterOptions',
-      'collator',
-      'backend',
-      'tokenizer',
-      'data',
-      'rows',
-      'folds',
-      'fold',
-      'numWorkers',
-      'batchSize',
-      'maxTokens',
-      'maxSequenceLength',
-      'evalRows',
-      'swapAverage',
-      'checkpointDir',
-      'seed',
-      'out',
-    ],
+    fields: [...EVAL_FIELDS, 'out'],
   },
   'data preview': {
     summary:
       'print the micro-batches of the first --steps loader batches (len(input_ids[0]), cu_seqlens, ...)',
-    fields: [
-      'checkpoint',
-      'tokenizer',
-      'collator',
-      'steps',
-      'data',
-      'rows',
-      'folds',
-      'fold',
-      'numWorkers',
-      'batchSize',
-      'maxTokens',
-      'maxSequenceLength',
-      'seed',
-    ],
+    fields: ['checkpoint', 'tokenizer', 'collator', 'steps', ...DATA_FIELDS, 'seed'],
   },
   plugins: {
     summary: 'list the plugins found (built-in and announced by installed packages)',
