@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticArena } from '@gft/arena';
 import { predictMemory } from '@gft/core';
-import { preset } from '@gft/gemma';
+import { modelInventory, preset } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { gemmaInventory } from './commands/memory.js';
 import { main } from './main.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gft-main-'));
@@ -91,7 +90,7 @@ describe('gft', () => {
     const r = await run(['memory', '--preset', 'gemma2-9b', '--r', '8', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { rows: { technique: string; totalBytes: number }[] };
-    const inv = gemmaInventory(preset('gemma2-9b'));
+    const inv = modelInventory(preset('gemma2-9b'));
     expect(out.rows.map((x) => x.technique)).toEqual(['full-ft', 'lora r=8', 'qlora r=8']);
     expect(out.rows[1]).toEqual({ technique: 'lora r=8', ...predictMemory(inv, lora({ r: 8 })) });
     expect(out.rows[2]).toEqual({ technique: 'qlora r=8', ...predictMemory(inv, qlora({ r: 8 })) });

@@ -32,6 +32,7 @@ export {
   FINAL_NORM_KEY,
   layerNormNames,
   linearSites,
+  modelInventory,
   type ParamSpec,
   paramSpecs,
   SCORE_KEY,

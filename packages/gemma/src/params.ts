@@ -2,7 +2,7 @@
  * The parameters a config implies: every checkpoint tensor with its shape and role, the
  * linear sites handed to the adapter, and the parameter count. Not the loading (checkpoint.ts).
  */
-import type { LinearModule, LinearSite, ParamRole } from '@gft/core';
+import type { LinearModule, LinearSite, ModelInventory, ParamRole } from '@gft/core';
 import type { GemmaConfig } from './config.js';
 
 export const EMBED_KEY = 'model.embed_tokens.weight';
@@ -87,4 +87,21 @@ export function countParams(config: GemmaConfig): number {
   let n = 0;
   for (const s of paramSpecs(config, false)) n += s.shape.reduce((a, b) => a * b, 1);
   return n;
+}
+
+/**
+ * Sizes of everything a model with a classification head holds, in the form core's
+ * `predictMemory` takes: the linear sites (the adapter decides their cost) and the rest.
+ */
+export function modelInventory(config: GemmaConfig): ModelInventory {
+  return {
+    linears: linearSites(config),
+    params: paramSpecs(config, true)
+      .filter((p) => p.role !== 'linear')
+      .map((p) => ({
+        name: p.name,
+        role: p.role as ParamRole,
+        numel: p.shape.reduce((a, b) => a * b, 1),
+      })),
+  };
 }

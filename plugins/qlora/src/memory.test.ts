@@ -5,25 +5,13 @@
  */
 import { join } from 'node:path';
 import { type Adapter, type ModelInventory, measureMemory, predictMemory, tf } from '@gft/core';
-import { linearSites, loadGemma, paramSpecs, preset } from '@gft/gemma';
+import { linearSites, loadGemma, modelInventory, preset } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qlora } from './qlora.js';
 import { FIXTURES, HAS_FIXTURES } from './test-support.js';
 
-function inventory(name: string): ModelInventory {
-  const config = preset(name);
-  return {
-    linears: linearSites(config),
-    params: paramSpecs(config, true)
-      .filter((p) => p.role !== 'linear')
-      .map((p) => ({
-        name: p.name,
-        role: p.role as 'embedding' | 'norm' | 'head',
-        numel: p.shape.reduce((a, b) => a * b, 1),
-      })),
-  };
-}
+const inventory = (name: string) => modelInventory(preset(name));
 
 /** Full fine-tuning as an estimator: every weight trains. */
 const fullFt: Pick<Adapter, 'estimateLinear' | 'trainsParam'> = {

@@ -4,34 +4,14 @@
  * model's inventory (its linear sites and other parameters) with each adapter's estimates.
  * Activations are not predicted (they depend on the batch; `gft bench` measures peaks).
  */
-import {
-  type Adapter,
-  GftError,
-  type MemoryBreakdown,
-  type ModelInventory,
-  predictMemory,
-} from '@gft/core';
-import { type GemmaConfig, linearSites, paramSpecs, preset, readGemmaConfig } from '@gft/gemma';
+import { type Adapter, GftError, type MemoryBreakdown, predictMemory } from '@gft/core';
+import { modelInventory, preset, readGemmaConfig } from '@gft/gemma';
 import { formatBytes, formatCount } from '@gft/report';
 import type { RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
 
 export interface MemoryRow extends MemoryBreakdown {
   technique: string;
-}
-
-/** Sizes of everything a Gemma model with a classification head holds. */
-export function gemmaInventory(config: GemmaConfig): ModelInventory {
-  return {
-    linears: linearSites(config),
-    params: paramSpecs(config, true)
-      .filter((p) => p.role !== 'linear')
-      .map((p) => ({
-        name: p.name,
-        role: p.role as 'embedding' | 'norm' | 'head',
-        numel: p.shape.reduce((a, b) => a * b, 1),
-      })),
-  };
 }
 
 /** Rank-taking techniques get `r` (and PEFT's usual alpha = 2r unless adapterOptions set it). */
@@ -43,7 +23,7 @@ export async function memoryCommand(
   const gemmaConfig = config.checkpoint
     ? readGemmaConfig(config.checkpoint)
     : preset(config.preset);
-  const inventory = gemmaInventory(gemmaConfig);
+  const inventory = modelInventory(gemmaConfig);
   const registry = cliRegistry();
   const rows: MemoryRow[] = [];
   for (const name of config.adapters) {
