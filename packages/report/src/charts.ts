@@ -12,6 +12,15 @@ export interface ChartSpec {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/** One bar (or bar group) per bench cell, in the report's order, with full names. */
+const COMBINATION_AXIS = {
+  field: 'combination',
+  type: 'nominal',
+  sort: null,
+  title: null,
+  axis: { labelLimit: 400 },
+} as const;
+
 export function chartSpecs(records: readonly BenchRecord[], baseline?: string): ChartSpec[] {
   const rows = reportRows(records, { baseline }).filter((r) => r.ok);
   const bar = (field: string, title: string, format?: string) => ({
@@ -26,13 +35,7 @@ export function chartSpecs(records: readonly BenchRecord[], baseline?: string): 
     },
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      y: {
-        field: 'combination',
-        type: 'nominal',
-        sort: null,
-        title: null,
-        axis: { labelLimit: 400 },
-      },
+      y: COMBINATION_AXIS,
       x: { field: 'value', type: 'quantitative', title, axis: format ? { format } : {} },
     },
   });
@@ -57,13 +60,7 @@ export function chartSpecs(records: readonly BenchRecord[], baseline?: string): 
         },
         mark: { type: 'bar', tooltip: true },
         encoding: {
-          y: {
-            field: 'combination',
-            type: 'nominal',
-            sort: null,
-            title: null,
-            axis: { labelLimit: 400 },
-          },
+          y: COMBINATION_AXIS,
           yOffset: { field: 'kind' },
           x: { field: 'MiB', type: 'quantitative', title: 'peak MiB' },
           color: { field: 'kind', type: 'nominal', title: null },
