@@ -2,12 +2,14 @@
  * End to end: builds the page with Vite, serves it on localhost, drives Debian's Chromium
  * headless through playwright-core with WebGPU on SwiftShader, waits for a few training
  * steps, and checks that the loss fell, tokens/s is shown and the screenshot is not empty.
- * Skips, saying why, without a Chromium binary or when that Chromium has no WebGPU adapter.
+ * Needs `chromium` (the binary starts) and `webgpu` (the page gets an adapter): skips, saying
+ * why, without them, and fails where GFT_REQUIRE declares them.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumPath, type Need, needs } from '@gft/core/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import type { GftProgress } from './main.js';
 import { type StaticServer, serveStatic } from './static-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.GFT_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const STEPS = 4;
 const FLAGS = [
   '--enable-unsafe-webgpu',
@@ -45,9 +47,12 @@ async function cleanup(): Promise<void> {
   if (profile) rmSync(profile, { recursive: true, force: true });
 }
 
-/** Launches Chromium and asks a localhost page for an adapter: '' when there is one. */
-async function probe(): Promise<string> {
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set GFT_CHROMIUM)`;
+/**
+ * Launches Chromium and asks a localhost page for an adapter: why the browser did not start,
+ * or why it has no adapter ('' each when fine).
+ */
+async function probe(): Promise<{ browser: string; adapter: string }> {
+  if (!existsSync(CHROMIUM)) return { browser: `no Chromium at ${CHROMIUM}`, adapter: '' };
   try {
     profile = mkdtempSync(join(tmpdir(), 'gft-chromium-'));
     server = await serveStatic(join(ROOT, 'dist'), { '/__probe': PROBE_PAGE });
@@ -62,16 +67,21 @@ async function probe(): Promise<string> {
       () => (window as unknown as { probe: Promise<string> }).probe,
     );
     await page.close();
-    return reason ? `Chromium has no WebGPU adapter: ${reason}` : '';
+    return { browser: '', adapter: reason ? `Chromium has no WebGPU adapter: ${reason}` : '' };
   } catch (e) {
-    return `Chromium could not be started: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { browser: `Chromium could not be started: ${why}`, adapter: '' };
   }
 }
 
-const reason = await probe();
-if (reason) await cleanup();
+const found = await probe();
+if (found.browser || found.adapter) await cleanup();
+const need: Need = [
+  needs('chromium', () => found.browser || undefined),
+  needs('webgpu', () => found.adapter || undefined),
+].find((n) => !n.ok) ?? { ok: true, reason: '', title: (title) => title };
 
-describe.skipIf(reason !== '')(`browser example${reason ? ` (skipped: ${reason})` : ''}`, () => {
+describe.skipIf(!need.ok)(need.title('browser example'), () => {
   beforeAll(async () => {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
   });

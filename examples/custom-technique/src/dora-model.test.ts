@@ -11,7 +11,7 @@ import { maxAbsDiff } from '@gft/core/testing';
 import { GemmaModel, loadGemma, preset, randomWeights, trainStep } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dora } from './dora.js';
-import { frozenBase, HAS_TINY_GEMMA2, packedBatch, TINY_GEMMA2 } from './test-support.js';
+import { frozenBase, packedBatch, TINY_GEMMA2 } from './test-support.js';
 
 const config = preset('tiny');
 const batch = packedBatch([12, 7, 5], config.vocabSize);
@@ -52,16 +52,13 @@ describe('dora on the tiny preset', () => {
     base.dispose();
   });
 
-  it.skipIf(!HAS_TINY_GEMMA2)(
-    'at init gives the base model outputs on the tiny-gemma2 checkpoint (needs ../shared/fixtures)',
-    () => {
-      const ours = loadGemma(TINY_GEMMA2, { adapter: dora({ r: 4, alpha: 8 }) });
-      const base = loadGemma(TINY_GEMMA2, { adapter: frozenBase });
-      expectBaseOutputs(ours, base, 'tiny-gemma2');
-      ours.dispose();
-      base.dispose();
-    },
-  );
+  it('at init gives the base model outputs on the tiny-gemma2 checkpoint', () => {
+    const ours = loadGemma(TINY_GEMMA2, { adapter: dora({ r: 4, alpha: 8 }) });
+    const base = loadGemma(TINY_GEMMA2, { adapter: frozenBase });
+    expectBaseOutputs(ours, base, 'tiny-gemma2');
+    ours.dispose();
+    base.dispose();
+  });
 
   it('trains: AdamW lowers the loss with only DoRA parameters trainable, no tensor leaks', () => {
     const model = build(dora({ r: 4, alpha: 8, modulesToSave: [] }));

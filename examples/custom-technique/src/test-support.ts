@@ -1,15 +1,13 @@
 /**
- * Test helpers: where the shared golden fixtures are (walking up until a `shared` sibling
- * exists), a seeded packed micro-batch, and a frozen "base model" adapter to compare with.
+ * Test helpers: the repository's golden tiny-gemma2 checkpoint, a seeded packed micro-batch,
+ * and a frozen "base model" adapter to compare with.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, MicroBatch } from '@gft/core';
-import { sharedFixturesDir } from '@gft/core/testing';
+import { goldenFixturesDir } from '@gft/core/testing';
 import { frozenLinear } from './dora-linear.js';
 
-export const TINY_GEMMA2 = join(sharedFixturesDir(), 'tiny-gemma2');
-export const HAS_TINY_GEMMA2 = existsSync(join(TINY_GEMMA2, 'model.safetensors'));
+export const TINY_GEMMA2 = join(goldenFixturesDir(), 'tiny-gemma2');
 
 /** A packed micro-batch of seeded token ids (ids >= 3: clear of pad / eos / bos). */
 export function packedBatch(lengths: number[], vocab: number, seed = 1): MicroBatch {

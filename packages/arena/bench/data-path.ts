@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CollateOrder, type Collator, packingStats, paddingCollator } from '@gft/core';
+import { arenaDataDir } from '@gft/core/testing';
 import { varlenPacking } from '@gft/plugin-varlen-packing';
 import { gemmaTokenizer } from '@gft/tokenizer-gemma';
 import {
@@ -19,7 +20,7 @@ import {
   tokenizeArena,
 } from '../src/index.js';
 
-const SAMPLE = join(import.meta.dirname, '../../../../shared/data/arena/train_sample.csv');
+const SAMPLE = join(arenaDataDir(import.meta.dirname), 'train_sample.csv');
 
 async function main(): Promise<void> {
   const tokenizer = gemmaTokenizer();

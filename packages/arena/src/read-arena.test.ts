@@ -7,7 +7,7 @@ import { arenaRowsToCsv } from './arena-row.js';
 import { readArena, readArenaAll } from './read-arena.js';
 import { labelClass } from './record.js';
 import { syntheticArenaRows } from './synthetic.js';
-import { ARENA_SAMPLE, HAS_SAMPLE } from './testing/shared-data.js';
+import { ARENA_SAMPLE, arenaData } from './testing/shared-data.js';
 import { writeParquet } from './testing/write-parquet.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gft-arena-'));
@@ -231,21 +231,18 @@ describe('readArena: bad input names file, row and id, or skips and reports', ()
   });
 });
 
-describe.skipIf(!HAS_SAMPLE)(
-  'the real sample (needs ../shared/data/arena/train_sample.csv)',
-  () => {
-    it('reads all 999 rows: labels 352 / 352 / 295, 131 multi-turn', async () => {
-      const { records, badRows } = await readArenaAll(ARENA_SAMPLE, { onBadRow: 'error' });
-      expect(badRows).toEqual([]);
-      expect(records).toHaveLength(999);
-      const counts = [0, 0, 0];
-      for (const r of records) counts[labelClass(r.label!)]++;
-      expect(counts).toEqual([352, 352, 295]);
-      expect(records.filter((r) => r.prompt.length > 1)).toHaveLength(131);
-      // Null turns became "" rather than failing the row.
-      expect(records.some((r) => [...r.prompt, ...r.responseA, ...r.responseB].includes(''))).toBe(
-        true,
-      );
-    });
-  },
-);
+describe.skipIf(!arenaData.ok)(arenaData.title('the real sample'), () => {
+  it('reads all 999 rows: labels 352 / 352 / 295, 131 multi-turn', async () => {
+    const { records, badRows } = await readArenaAll(ARENA_SAMPLE, { onBadRow: 'error' });
+    expect(badRows).toEqual([]);
+    expect(records).toHaveLength(999);
+    const counts = [0, 0, 0];
+    for (const r of records) counts[labelClass(r.label!)]++;
+    expect(counts).toEqual([352, 352, 295]);
+    expect(records.filter((r) => r.prompt.length > 1)).toHaveLength(131);
+    // Null turns became "" rather than failing the row.
+    expect(records.some((r) => [...r.prompt, ...r.responseA, ...r.responseB].includes(''))).toBe(
+      true,
+    );
+  });
+});

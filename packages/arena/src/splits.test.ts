@@ -4,7 +4,7 @@ import { type ArenaRecord, labelClass } from './record.js';
 import { assignFolds, kFoldSplits } from './splits.js';
 import { swapRecord } from './swap.js';
 import { syntheticArena } from './synthetic.js';
-import { ARENA_SAMPLE, HAS_SAMPLE } from './testing/shared-data.js';
+import { ARENA_SAMPLE, arenaData } from './testing/shared-data.js';
 
 function expectGroupedAndStratified(records: ArenaRecord[], k: number, seed: number): void {
   const splits = kFoldSplits(records, { k, seed });
@@ -49,18 +49,15 @@ describe('kFoldSplits', () => {
   });
 });
 
-describe.skipIf(!HAS_SAMPLE)(
-  'on the real sample (needs ../shared/data/arena/train_sample.csv)',
-  () => {
-    it('no prompt is in both train and validation; swap round-trips', async () => {
-      const { records } = await readArenaAll(ARENA_SAMPLE);
-      expectGroupedAndStratified(records, 5, 0);
-      for (const r of records) {
-        const s = swapRecord(r);
-        expect([s.responseA, s.responseB, s.modelA]).toEqual([r.responseB, r.responseA, r.modelB]);
-        expect(Array.from(s.label!)).toEqual([r.label![1], r.label![0], r.label![2]]);
-        expect(swapRecord(s)).toEqual(r);
-      }
-    });
-  },
-);
+describe.skipIf(!arenaData.ok)(arenaData.title('on the real sample'), () => {
+  it('no prompt is in both train and validation; swap round-trips', async () => {
+    const { records } = await readArenaAll(ARENA_SAMPLE);
+    expectGroupedAndStratified(records, 5, 0);
+    for (const r of records) {
+      const s = swapRecord(r);
+      expect([s.responseA, s.responseB, s.modelA]).toEqual([r.responseB, r.responseA, r.modelB]);
+      expect(Array.from(s.label!)).toEqual([r.label![1], r.label![0], r.label![2]]);
+      expect(swapRecord(s)).toEqual(r);
+    }
+  });
+});

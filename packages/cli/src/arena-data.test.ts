@@ -1,14 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readArena } from '@gft/arena';
+import { arenaDataDir, needs } from '@gft/core/testing';
 import { gemmaTokenizer } from '@gft/tokenizer-gemma';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunRows, syntheticRowCount } from './arena-data.js';
 import { DEFAULT_CONFIG, type RunConfig } from './config.js';
 import { readRowsFile, writeRowsFile } from './rows-file.js';
 
-const SAMPLE = resolve(__dirname, '../../../../shared/data/arena/train_sample.csv');
+const SAMPLE = join(arenaDataDir(), 'train_sample.csv');
+const arenaData = needs('arena-data');
 const tokenizer = gemmaTokenizer();
 const tmp = mkdtempSync(join(tmpdir(), 'gft-arena-data-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -75,7 +77,7 @@ describe('loadRunRows (synthetic)', () => {
   }, 60_000);
 });
 
-describe.skipIf(!existsSync(SAMPLE))('loadRunRows (real sample; needs ../shared/data)', () => {
+describe.skipIf(!arenaData.ok)(arenaData.title('loadRunRows (real sample)'), () => {
   it('reads the first rows of the CSV with their Kaggle ids', async () => {
     const rows = await loadRunRows(
       config({ data: SAMPLE, rows: 10, evalRows: 0 }),

@@ -1,8 +1,23 @@
 /**
  * @gft/core/testing: helpers shared by the test suites of gft packages and third-party
- * plugins: finding the shared fixtures, the fixtures' packed3 batch, golden comparisons
- * that print their numbers.
+ * plugins: finding the golden fixtures (in the repository) and the shared arena rows
+ * (beside it), the fixtures' packed3 batch, golden comparisons that print their numbers,
+ * and the requirements a test may need from the machine (skipped, or failed where
+ * GFT_REQUIRE declares them).
  */
 export { bitDiffs, maxAbsDiff, relativeMaxError, relErr, within } from './testing/compare.js';
+export {
+  GOLDEN_MANIFEST,
+  goldenFixturesDir,
+  sharedFixturesDir,
+} from './testing/golden-fixtures.js';
+export { declaredRequirements, type Need, needs } from './testing/needs.js';
 export { packed3Batches } from './testing/packed3.js';
-export { findSharedDir, sharedFixturesDir } from './testing/shared-dir.js';
+export {
+  REQUIREMENT_NAMES,
+  REQUIREMENTS,
+  type Requirement,
+  type RequirementName,
+} from './testing/requirements.js';
+export { arenaDataDir, findSharedDir } from './testing/shared-dir.js';
+export { chromiumPath, SWIFTSHADER_DRIVER, SWIFTSHADER_ICD } from './testing/system-paths.js';

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGemma, readerWeightStore } from './checkpoint-load.js';
 import { saveGemma } from './checkpoint-save.js';
 import { configFromHf } from './config.js';
-import { fixture, HAVE_FIXTURES, packed3, readTensors, within } from './fixture-support.js';
+import { fixture, packed3, readTensors, within } from './fixture-support.js';
 import { GemmaModel } from './model.js';
 import { countParams, linearSites } from './params.js';
 import { preset } from './presets.js';
@@ -79,7 +79,7 @@ describe('presets', () => {
   });
 });
 
-describe.skipIf(!HAVE_FIXTURES)('checkpoints (needs ../shared/fixtures)', () => {
+describe('checkpoints', () => {
   it('names every missing, unexpected and mis-shaped tensor', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gft-gemma-'));
     try {

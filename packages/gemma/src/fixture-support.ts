@@ -1,11 +1,11 @@
 /**
- * Test support (not exported): locating ../shared/fixtures, the packed3 batch in both
+ * Test support (not exported): the repository's golden fixtures, the packed3 batch in both
  * layouts, and tolerance checks that print the max difference. Used by *.test.ts only.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MicroBatch } from '@gft/core';
-import { packed3Batches, sharedFixturesDir } from '@gft/core/testing';
+import { goldenFixturesDir, packed3Batches } from '@gft/core/testing';
 import { openCheckpoint, openSafetensors, type TensorReader } from '@gft/safetensors';
 import { readerWeightStore } from './checkpoint-load.js';
 import { configFromHf, type GemmaConfig } from './config.js';
@@ -13,8 +13,7 @@ import type { WeightStore } from './weight-store.js';
 
 export { within } from '@gft/core/testing';
 
-export const FIXTURES = sharedFixturesDir();
-export const HAVE_FIXTURES = existsSync(join(FIXTURES, 'batch', 'packed3.safetensors'));
+export const FIXTURES = goldenFixturesDir();
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);

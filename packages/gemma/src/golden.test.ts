@@ -1,5 +1,5 @@
 /**
- * Golden tests against ../shared/fixtures on the cpu backend: hidden states, LM logits,
+ * Golden tests against the repository's fixtures/ on the cpu backend: hidden states, LM logits,
  * classification logits and loss for every model fixture (f32, bf16, sharded, variants),
  * packed vs padded, and intermediates of tiny-gemma2.
  */
@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   checkpointStore,
   fixture,
-  HAVE_FIXTURES,
   packed3,
   readConfig,
   readTensors,
@@ -116,7 +115,7 @@ function validRows(
   return Float32Array.from(out);
 }
 
-describe.skipIf(!HAVE_FIXTURES)('golden forward (needs ../shared/fixtures)', () => {
+describe('golden forward', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });

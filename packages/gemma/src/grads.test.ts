@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   checkpointStore,
   fixture,
-  HAVE_FIXTURES,
   packed3,
   readConfig,
   readTensors,
@@ -46,7 +45,7 @@ const CASES = [
   },
 ];
 
-describe.skipIf(!HAVE_FIXTURES)('full fine-tune gradients (needs ../shared/fixtures)', () => {
+describe('full fine-tune gradients', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });

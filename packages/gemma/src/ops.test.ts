@@ -1,10 +1,10 @@
 /** Function-level golden values (fixtures ops/): tanh-GELU, RoPE tables, RMSNorm. */
 import { geluTanh, rmsNorm, tf } from '@gft/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, HAVE_FIXTURES, readTensors, within } from './fixture-support.js';
+import { fixture, readTensors, within } from './fixture-support.js';
 import { ropeTables } from './rope.js';
 
-describe.skipIf(!HAVE_FIXTURES)('ops golden values (needs ../shared/fixtures)', () => {
+describe('ops golden values', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });

@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   checkpointStore,
   fixture,
-  HAVE_FIXTURES,
   packed3,
   readConfig,
   readTensors,
@@ -17,7 +16,7 @@ import {
 import { GemmaModel } from './model.js';
 import { trainStep } from './train-step.js';
 
-describe.skipIf(!HAVE_FIXTURES)('tiny-gemma2 on wasm (needs ../shared/fixtures)', () => {
+describe('tiny-gemma2 on wasm', () => {
   beforeAll(async () => {
     await wasmBackend().setup();
   });

@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRecord } from '@gft/core';
+import { chromiumPath, needs } from '@gft/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.js';
 import { settingsLine } from './settings.js';
 import { readBenchJsonl, writeReport } from './write-report.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
+const chromiumNeed = needs('chromium');
 const tmp = mkdtempSync(join(tmpdir(), 'gft-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -88,8 +90,8 @@ describe('renderMarkdown', () => {
 });
 
 describe('report.html', () => {
-  it.skipIf(!existsSync(CHROMIUM))(
-    'renders its charts as inline SVG in headless Chromium, with no scripts (needs /usr/bin/chromium)',
+  it.skipIf(!chromiumNeed.ok)(
+    chromiumNeed.title('renders its charts as inline SVG in headless Chromium, with no scripts'),
     async () => {
       const jsonl = join(tmp, 'bench.jsonl');
       writeFileSync(jsonl, records.map((r) => JSON.stringify(r)).join('\n'));

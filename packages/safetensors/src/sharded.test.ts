@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSafetensors } from './file-reader.js';
 import { openCheckpoint } from './open-checkpoint.js';
 import type { SafetensorsError } from './safetensors-error.js';
-import { FIXTURES, HAS_FIXTURES, makeTempDir } from './test-support.js';
+import { FIXTURES, makeTempDir } from './test-support.js';
 import { type TensorInputs, writeSafetensors } from './write-safetensors.js';
 import { writeShardedCheckpoint } from './write-sharded.js';
 
@@ -116,25 +116,22 @@ describe('sharded checkpoints', () => {
     expect(() => openCheckpoint(join(dir, 'nope'))).toThrow(/nope: no such file or directory/);
   });
 
-  it.skipIf(!HAS_FIXTURES)(
-    'reproduces the fixture shards and index byte for byte (needs ../shared/fixtures)',
-    () => {
-      const source = openSafetensors(join(FIXTURES, 'tiny-gemma2/model.safetensors'));
-      const tensors: TensorInputs = {};
-      for (const name of source.names()) {
-        const { dtype, shape } = source.info(name);
-        tensors[name] = { dtype, shape, data: source.readBytes(name) };
-      }
-      source.close();
-      // Shard 1 of the fixture = embeddings + layers 0-1 = 428032 tensor bytes.
-      const out = join(dir, 'fixture-copy');
-      const result = writeShardedCheckpoint(out, tensors, { maxShardBytes: 428032 });
-      expect(result.shards).toHaveLength(2);
-      for (const file of [...result.shards, 'model.safetensors.index.json']) {
-        const ours = readFileSync(join(out, file));
-        const theirs = readFileSync(join(FIXTURES, 'tiny-gemma2/sharded', file));
-        expect(ours.equals(theirs), file).toBe(true);
-      }
-    },
-  );
+  it('reproduces the fixture shards and index byte for byte', () => {
+    const source = openSafetensors(join(FIXTURES, 'tiny-gemma2/model.safetensors'));
+    const tensors: TensorInputs = {};
+    for (const name of source.names()) {
+      const { dtype, shape } = source.info(name);
+      tensors[name] = { dtype, shape, data: source.readBytes(name) };
+    }
+    source.close();
+    // Shard 1 of the fixture = embeddings + layers 0-1 = 428032 tensor bytes.
+    const out = join(dir, 'fixture-copy');
+    const result = writeShardedCheckpoint(out, tensors, { maxShardBytes: 428032 });
+    expect(result.shards).toHaveLength(2);
+    for (const file of [...result.shards, 'model.safetensors.index.json']) {
+      const ours = readFileSync(join(out, file));
+      const theirs = readFileSync(join(FIXTURES, 'tiny-gemma2/sharded', file));
+      expect(ours.equals(theirs), file).toBe(true);
+    }
+  });
 });

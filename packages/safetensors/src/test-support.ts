@@ -3,24 +3,14 @@
  * and a builder for hand-made (often deliberately broken) safetensors files. Test-only;
  * not exported from the package.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+// From core's source, not '@gft/core/testing': core depends on this package, so a dependency
+// back on core would make the workspace graph cyclic. Same function, same answer.
+import { goldenFixturesDir } from '../../core/src/testing/golden-fixtures.js';
 
-/** Walks up from this file until a directory has a `shared/fixtures` sibling. */
-function findFixtures(): string {
-  let dir = resolve(__dirname);
-  for (;;) {
-    const candidate = join(dir, 'shared', 'fixtures');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return join(resolve(__dirname), '../../../../shared/fixtures');
-    dir = parent;
-  }
-}
-
-export const FIXTURES = findFixtures();
-export const HAS_FIXTURES = existsSync(FIXTURES);
+export const FIXTURES = goldenFixturesDir();
 
 export function makeTempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'gft-safetensors-'));

@@ -12,9 +12,9 @@ import { openSafetensors } from '@gft/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lora } from './lora.js';
 import { loraOptionsFromPeft } from './lora-adapter.js';
-import { FIXTURES, HAS_FIXTURES, packed3, relErr } from './test-support.js';
+import { FIXTURES, packed3, relErr } from './test-support.js';
 
-describe.skipIf(!HAS_FIXTURES)('lora on tiny-gemma2 (needs ../shared/fixtures)', () => {
+describe('lora on tiny-gemma2', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });

@@ -9,7 +9,7 @@ import { linearSites, loadGemma, modelInventory, preset } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qlora } from './qlora.js';
-import { FIXTURES, HAS_FIXTURES } from './test-support.js';
+import { FIXTURES } from './test-support.js';
 
 const inventory = (name: string) => modelInventory(preset(name));
 
@@ -46,7 +46,7 @@ describe('memory predictions', () => {
   });
 });
 
-describe.skipIf(!HAS_FIXTURES)('prediction vs measurement (needs ../shared/fixtures)', () => {
+describe('prediction vs measurement', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });

@@ -9,7 +9,7 @@ import { dequantizeAbsmax, doubleQuantize } from './double-quant.js';
 import { nf4IndexAt, quantizeNf4 } from './nf4-quantize.js';
 import { DYNAMIC_MAP, DYNAMIC_MAP_MIDPOINTS, NF4_CODE, NF4_MIDPOINTS } from './nf4-tables.js';
 import { dequantizeNf4Weight, nf4WeightBytes, quantizeNf4Weight } from './nf4-weight.js';
-import { bitDiffs, FIXTURES, HAS_FIXTURES } from './test-support.js';
+import { bitDiffs, FIXTURES } from './test-support.js';
 
 describe('nf4 tables', () => {
   it('code is sorted with an exact zero at index 7; dynamic map sorted, -0.99296875..1', () => {
@@ -29,7 +29,7 @@ describe('nf4 tables', () => {
   });
 });
 
-describe.skipIf(!HAS_FIXTURES)('nf4 vs bitsandbytes fixtures (needs ../shared/fixtures)', () => {
+describe('nf4 vs bitsandbytes fixtures', () => {
   for (const name of ['case_a', 'case_b', 'case_c']) {
     describe(name, () => {
       let f: TensorReader;

@@ -9,12 +9,12 @@ import {
   pluginEntriesOf,
   type TokenizedRow,
 } from '@gft/core';
-import { maxAbsDiff } from '@gft/core/testing';
+import { goldenFixturesDir, maxAbsDiff } from '@gft/core/testing';
 import { describe, expect, it } from 'vitest';
 import { varlenPacking } from './varlen-packing.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FIXTURE = resolve(HERE, '../../../../shared/fixtures/batch/packed3.json');
+const FIXTURE = join(goldenFixturesDir(), 'batch', 'packed3.json');
 
 function row(id: string, ids: number[], label = [1, 0, 0]): TokenizedRow {
   return { id, ids: Int32Array.from(ids), label: Float32Array.from(label), text: `text ${id}` };
@@ -46,7 +46,7 @@ function same(name: string, got: ArrayLike<number>, want: ArrayLike<number>): vo
   expect(Array.from(got)).toEqual(Array.from(want));
 }
 
-describe.skipIf(!existsSync(FIXTURE))('packed3 golden batch (needs ../shared/fixtures)', () => {
+describe('packed3 golden batch', () => {
   const fx = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Packed3;
   const rows = fx.sequences.map((s, i) => row(`s${i}`, s, fx.labels[i]));
 

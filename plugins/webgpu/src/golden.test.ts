@@ -12,7 +12,7 @@ import { loadGemma } from '@gft/gemma';
 import { lora, loraOptionsFromPeft } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, HAVE_FIXTURES, readSafetensors, tensorOf } from './testing/fixtures.js';
+import { FIXTURES, readSafetensors, tensorOf } from './testing/fixtures.js';
 import { gpu, gpuTitle } from './testing/gpu-probe.js';
 import { webgpu } from './webgpu-backend.js';
 
@@ -82,7 +82,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe.skipIf(!HAVE_FIXTURES)(`fixture logits on webgpu (needs ${FIXTURES})`, () => {
+describe('fixture logits on webgpu', () => {
   describe.skipIf(!gpu.ok)(gpuTitle('tiny-gemma2 forward'), () => {
     beforeAll(async () => {
       await webgpu().setup();

@@ -1,8 +1,9 @@
-/** Test helper: where the real arena sample lives (../shared next to the repo), if present. */
-import { existsSync } from 'node:fs';
+/**
+ * Test helper: the real arena sample (../shared/data/arena beside the repository, never
+ * copied into it) and whether this machine has it: the `arena-data` requirement.
+ */
 import { join } from 'node:path';
-import { findSharedDir } from '@gft/core/testing';
+import { arenaDataDir, needs } from '@gft/core/testing';
 
-export const SHARED = findSharedDir();
-export const ARENA_SAMPLE = join(SHARED, 'data', 'arena', 'train_sample.csv');
-export const HAS_SAMPLE = existsSync(ARENA_SAMPLE);
+export const ARENA_SAMPLE = join(arenaDataDir(), 'train_sample.csv');
+export const arenaData = needs('arena-data');

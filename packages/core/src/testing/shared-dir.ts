@@ -1,7 +1,8 @@
 /**
- * Where the project's shared material lives: a `shared/` folder beside the repository
- * (golden fixtures, real arena rows). Tests find it by walking up from the working directory
- * and skip, saying why, when it is absent; nothing here copies it into a package.
+ * Where the project's shared material outside the repository lives: a `shared/` folder
+ * beside it, holding the real arena rows (which may not be copied into the repository).
+ * Found by walking up from the working directory; nothing here copies it anywhere. The
+ * golden fixtures are in the repository itself (see golden-fixtures.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ export function findSharedDir(from: string = process.cwd()): string {
   }
 }
 
-/** `shared/fixtures`: the golden outputs of the independent reference implementation. */
-export function sharedFixturesDir(from?: string): string {
-  return join(findSharedDir(from), 'fixtures');
+/** `shared/data/arena`: real LMSYS arena rows (`train_sample.csv`); a path that may not exist. */
+export function arenaDataDir(from?: string): string {
+  return join(findSharedDir(from), 'data', 'arena');
 }

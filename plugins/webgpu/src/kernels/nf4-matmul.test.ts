@@ -13,7 +13,7 @@ import { tf } from '@gft/core';
 import { maxAbsDiff } from '@gft/core/testing';
 import { nf4MatMulGeneric } from '@gft/plugin-qlora';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, HAVE_FIXTURES, readSafetensors, tensorOf } from '../testing/fixtures.js';
+import { FIXTURES, readSafetensors, tensorOf } from '../testing/fixtures.js';
 import { gpu, gpuTitle } from '../testing/gpu-probe.js';
 import { webgpu } from '../webgpu-backend.js';
 import { nf4MatMulWebGpu } from './nf4-matmul.js';
@@ -55,7 +55,7 @@ const CASES = [
   { file: 'case_c', layout: 'words' },
 ] as const;
 
-describe.skipIf(!HAVE_FIXTURES)(`NF4 matmul fixtures (needs ${FIXTURES})`, () => {
+describe('NF4 matmul fixtures', () => {
   describe.skipIf(!gpu.ok)(gpuTitle('WGSL NF4 matmul vs fixture dequant'), () => {
     beforeAll(async () => {
       await webgpu().setup();

@@ -1,13 +1,11 @@
 /**
- * Test helper: the shared golden fixtures (skipped, saying why, when absent), read whole
- * into a map by tensor name. Small files only: the fixtures.
+ * Test helper: the repository's golden fixtures, read whole into a map by tensor name.
+ * Small files only: the fixtures.
  */
-import { existsSync } from 'node:fs';
 import { openSafetensors } from '@gft/core';
-import { sharedFixturesDir } from '@gft/core/testing';
+import { goldenFixturesDir } from '@gft/core/testing';
 
-export const FIXTURES = sharedFixturesDir();
-export const HAVE_FIXTURES = existsSync(FIXTURES);
+export const FIXTURES = goldenFixturesDir();
 
 export interface RawTensor {
   dtype: string;

@@ -1,0 +1,48 @@
+/**
+ * The things outside the repository that some tests need, one entry per requirement: what a
+ * machine that declares it (in GFT_REQUIRE) provides, how a test tells it is missing, and
+ * which outside paths decide it (scripts/test-env.mjs hashes their presence and content into
+ * the test cache key, so turbo never replays a run made without them). Adding a requirement
+ * is adding an entry. Whether a missing one skips or fails is needs.ts's business.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { arenaDataDir } from './shared-dir.js';
+import { chromiumPath, SWIFTSHADER_DRIVER, SWIFTSHADER_ICD } from './system-paths.js';
+
+export interface Requirement {
+  /** What a machine that declares it provides; quoted in skip titles and failures. */
+  readonly provides: string;
+  /** Paths outside the repository whose presence and content decide whether it is there. */
+  paths(): string[];
+  /**
+   * Why it is missing, or undefined when it is there. Absent where only the test can tell
+   * (creating a WebGPU adapter takes the plugin under test): the test passes its own probe.
+   */
+  readonly missing?: () => string | undefined;
+}
+
+function missingPath(path: string): string | undefined {
+  return existsSync(path) ? undefined : `no ${path}`;
+}
+
+export const REQUIREMENTS = {
+  'arena-data': {
+    provides: 'real arena rows in ../shared/data/arena beside the repository',
+    paths: () => [arenaDataDir()],
+    missing: () => missingPath(join(arenaDataDir(), 'train_sample.csv')),
+  },
+  chromium: {
+    provides: "Debian's Chromium at /usr/bin/chromium (or GFT_CHROMIUM)",
+    paths: () => [chromiumPath()],
+    missing: () => missingPath(chromiumPath()),
+  },
+  webgpu: {
+    provides: "a WebGPU adapter from Dawn (without a GPU: SwiftShader's Vulkan ICD from Chromium)",
+    paths: () => [SWIFTSHADER_ICD, SWIFTSHADER_DRIVER],
+  },
+} as const satisfies Record<string, Requirement>;
+
+export type RequirementName = keyof typeof REQUIREMENTS;
+
+export const REQUIREMENT_NAMES = Object.keys(REQUIREMENTS) as RequirementName[];
