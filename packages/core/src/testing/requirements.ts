@@ -30,7 +30,10 @@ export const REQUIREMENTS = {
   'arena-data': {
     provides: 'real arena rows in ../shared/data/arena beside the repository',
     paths: () => [arenaDataDir()],
-    missing: () => missingPath(join(arenaDataDir(), 'train_sample.csv')),
+    missing: () =>
+      existsSync(join(arenaDataDir(), 'train_sample.csv'))
+        ? undefined
+        : `no shared/data/arena/train_sample.csv beside ${process.cwd()} or a folder above it`,
   },
   chromium: {
     provides: "Debian's Chromium at /usr/bin/chromium (or GFT_CHROMIUM)",
