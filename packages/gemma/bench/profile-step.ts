@@ -1,18 +1,31 @@
 /**
- * Kernel-level profile of one training step of the `small` preset on wasm: time and count
+ * Kernel-level profile of one training step of the `small` preset on wasm (or cpu-native with
+ * GFT_BACKEND=cpu-native): time and count
  * per tfjs kernel (tf.profile), largest first. A diagnostic, not a benchmark.
  * Run: pnpm --filter @gft/gemma exec tsx bench/profile-step.ts
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Adapter, type MicroBatch, tf, wasmBackend } from '@gft/core';
+import { type Adapter, type Backend, type MicroBatch, tf, wasmBackend } from '@gft/core';
 import { GemmaModel, preset, randomWeights, trainStep } from '../src/index.js';
 
 const LENGTHS = [1024, 768, 640, 512, 448, 320, 256, 128];
 
+async function nativeBackend() {
+  const dist = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '../../../plugins/cpu-native/dist/index.js',
+  );
+  const mod = (await import(dist)) as { cpuNative(o?: object): Backend };
+  return mod.cpuNative();
+}
+
 async function main() {
-  const backend = wasmBackend({ threads: Number(process.env.GFT_THREADS ?? 1) });
+  const backend =
+    process.env.GFT_BACKEND === 'cpu-native'
+      ? await nativeBackend()
+      : wasmBackend({ threads: Number(process.env.GFT_THREADS ?? 1) });
   await backend.setup();
   const loraDist = join(
     dirname(fileURLToPath(import.meta.url)),

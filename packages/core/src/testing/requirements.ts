@@ -22,6 +22,9 @@ export interface Requirement {
   readonly missing?: () => string | undefined;
 }
 
+/** Debian's OpenBLAS runtime, which the addon links. */
+const OPENBLAS_LIBRARY = '/usr/lib/x86_64-linux-gnu/libopenblas.so.0';
+
 function missingPath(path: string): string | undefined {
   return existsSync(path) ? undefined : `no ${path}`;
 }
@@ -43,6 +46,11 @@ export const REQUIREMENTS = {
   webgpu: {
     provides: "a WebGPU adapter from Dawn (without a GPU: SwiftShader's Vulkan ICD from Chromium)",
     paths: () => [SWIFTSHADER_ICD, SWIFTSHADER_DRIVER],
+  },
+  'cpu-native': {
+    provides: "gft's native addon (@gft/native, built with g++, cmake and OpenBLAS) loading here",
+    // Whether the addon loads is the test's probe (the plugin under test loads it).
+    paths: () => [OPENBLAS_LIBRARY],
   },
 } as const satisfies Record<string, Requirement>;
 

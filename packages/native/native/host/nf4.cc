@@ -1,0 +1,240 @@
+// NF4 matmul of the host device: y = x . dequant(W)^T and its input gradient dx = dy . dequant(W),
+// for W [out, in] stored as bitsandbytes NF4 codes (two per byte, high nibble first) with one
+// float32 scale per `blockSize` elements. Each task dequantises one tile of W into a
+// thread-local buffer and multiplies it with a single-threaded sgemm, so the dense weight never
+// exists whole. The codes and scales are frozen: there is no gradient for them.
+// Not here: double quantisation of the scales (undone before the call), quantisation itself.
+//
+// nf4MatMul      buffers [x, packed, absmax, y]   params [N, in, out, blockSize, codesPerElement]
+// nf4MatMulGradX buffers [dy, packed, absmax, dx] params [N, in, out, blockSize, codesPerElement]
+//   x/dx [N, in], y/dy [N, out], absmax [ceil(out*in / blockSize)]. packed is int32 holding
+//   either one byte per element (codesPerElement 2, [ceil(out*in / 2)]) or four bytes per
+//   element, little-endian (codesPerElement 8, [ceil(out*in / 8)]).
+#include <algorithm>
+#include <vector>
+
+#include "../engine/registry.h"
+#include "fused_util.h"
+#include "kernel_util.h"
+
+namespace gft::host {
+namespace {
+
+// bitsandbytes' NF4 code (plugins/qlora/src/nf4-tables.ts), exact float32 values.
+constexpr float kNf4Code[16] = {
+    -1.0f,
+    -0.6961928009986877f,
+    -0.5250730514526367f,
+    -0.39491748809814453f,
+    -0.28444138169288635f,
+    -0.18477343022823334f,
+    -0.09105003625154495f,
+    0.0f,
+    0.07958029955625534f,
+    0.16093020141124725f,
+    0.24611230194568634f,
+    0.33791524171829224f,
+    0.44070982933044434f,
+    0.5626170039176941f,
+    0.7229568362236023f,
+    1.0f,
+};
+
+// Floats of W a task dequantises at once (1 MiB): wide tiles let one sgemm reuse each packed
+// panel of x across many lines of W, and the dense copy per thread stays bounded.
+constexpr int64_t kTileElements = 1 << 18;
+// Fewest lines of W (rows forward, columns backward) per tile.
+constexpr int64_t kMinTileLines = 16;
+// Fewest rows of x per task when rows are split to give every thread work (each task
+// dequantises its tile again, so chunks must be long enough to amortise that).
+constexpr int64_t kMinRowChunk = 256;
+
+struct Nf4 {
+  int64_t N, in, out, blockSize, perElement;
+  const int32_t* packed;
+  const float* absmax;
+};
+
+Nf4 readNf4(const KernelArgs& a, const char* kernel, const char* xName, const char* yName) {
+  if (a.numBuffers != 4 || a.numParams != 5) {
+    throw EngineError{std::string(kernel) + ": expected 4 buffers and params [N, in, out, " +
+                      "blockSize, codesPerElement], got " + std::to_string(a.numBuffers) +
+                      " buffers and " + std::to_string(a.numParams) + " params"};
+  }
+  Nf4 w{a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.ptr<int32_t>(1), a.ptr<float>(2)};
+  std::string sh = "N=" + std::to_string(w.N) + " in=" + std::to_string(w.in) +
+                   " out=" + std::to_string(w.out) + " blockSize=" + std::to_string(w.blockSize);
+  if (w.N < 0 || w.in < 0 || w.out < 0 || w.blockSize <= 0 ||
+      (w.perElement != 2 && w.perElement != 8)) {
+    throw EngineError{std::string(kernel) + ": bad shape " + sh + " codesPerElement=" +
+                      std::to_string(w.perElement) + " (2 or 8)"};
+  }
+  const int64_t n = w.in * w.out;
+  const bool forward = std::string(xName) == "x";
+  expectFloats(a, 0, w.N * (forward ? w.in : w.out), kernel, xName,
+               forward ? "[N, in] (" + sh + ")" : "[N, out] (" + sh + ")");
+  expectFloats(a, 3, w.N * (forward ? w.out : w.in), kernel, yName,
+               forward ? "[N, out] (" + sh + ")" : "[N, in] (" + sh + ")");
+  size_t packedBytes = static_cast<size_t>((n + w.perElement - 1) / w.perElement) * 4;
+  if (a.buffers[1]->bytes != packedBytes) {
+    throw EngineError{std::string(kernel) + ": packed has " +
+                      std::to_string(a.buffers[1]->bytes / 4) + " int32 elements, expected " +
+                      std::to_string(packedBytes / 4) + " for " + sh + " codesPerElement=" +
+                      std::to_string(w.perElement)};
+  }
+  expectFloats(a, 2, (n + w.blockSize - 1) / w.blockSize, kernel, "absmax",
+               "[ceil(out*in / blockSize)] (" + sh + ")");
+  return w;
+}
+
+inline float codeAt(const Nf4& w, int64_t k) {
+  uint32_t unit = static_cast<uint32_t>(w.packed[w.perElement == 2 ? k >> 1 : k >> 3]);
+  uint32_t byte = w.perElement == 2 ? unit & 0xffu : (unit >> (((k >> 1) & 3) * 8)) & 0xffu;
+  return kNf4Code[(k & 1) ? (byte & 15u) : (byte >> 4)];
+}
+
+typedef uint32_t U32x16 __attribute__((vector_size(64)));
+typedef int32_t I32x16 __attribute__((vector_size(64)));
+
+// Codes of whole int32 units [u0, u0 + units): `per` codes each, high nibble of each byte
+// first. 16 codes at a time: nibble indices by per-lane shifts, values by a 16-entry table
+// shuffle (one vpermps where AVX-512 is there).
+template <int per>
+GFT_VECTORIZED void decodeUnits(const int32_t* packed, int64_t u0, int64_t units, float* dst) {
+  Lanes16 table;
+  std::memcpy(&table, kNf4Code, 64);
+  constexpr int unitsPer16 = 16 / per;
+  U32x16 shifts;
+  I32x16 pick;
+  for (int t = 0; t < 16; t++) {
+    int inUnit = t % per;
+    shifts[t] = static_cast<uint32_t>((inUnit >> 1) * 8 + ((inUnit & 1) ? 0 : 4));
+    pick[t] = t / per;
+  }
+  int64_t u = 0;
+  for (; u + unitsPer16 <= units; u += unitsPer16) {
+    I32x16 raw = {};
+    std::memcpy(&raw, packed + u0 + u, unitsPer16 * 4);
+    U32x16 words = reinterpret_cast<U32x16>(__builtin_shuffle(raw, pick));
+    I32x16 idx = reinterpret_cast<I32x16>((words >> shifts) & 15u);
+    Lanes16 values = __builtin_shuffle(table, idx);
+    std::memcpy(dst + u * per, &values, 64);
+  }
+  for (; u < units; u++) {
+    uint32_t word = static_cast<uint32_t>(packed[u0 + u]);
+    for (int t = 0; t < per; t++) {
+      int shift = (t >> 1) * 8 + ((t & 1) ? 0 : 4);
+      dst[u * per + t] = kNf4Code[(word >> shift) & 15u];
+    }
+  }
+}
+
+// Codes of elements [e, e + count) of W (flat row-major index), without the scale.
+void decodeCodes(const Nf4& w, int64_t e, int64_t count, float* dst) {
+  const int64_t per = w.perElement;
+  int64_t i = 0;
+  // Head up to a unit boundary, whole units, then the tail, element by element.
+  for (; i < count && (e + i) % per != 0; i++) dst[i] = codeAt(w, e + i);
+  int64_t units = (count - i) / per;
+  if (per == 2) {
+    decodeUnits<2>(w.packed, (e + i) / per, units, dst + i);
+  } else {
+    decodeUnits<8>(w.packed, (e + i) / per, units, dst + i);
+  }
+  i += units * per;
+  for (; i < count; i++) dst[i] = codeAt(w, e + i);
+}
+
+// Dense elements [e, e + count) of W: codes times their block's scale.
+void dequant(const Nf4& w, int64_t e, int64_t count, float* dst) {
+  decodeCodes(w, e, count, dst);
+  int64_t i = 0;
+  while (i < count) {
+    int64_t block = (e + i) / w.blockSize;
+    int64_t end = std::min(count, (block + 1) * w.blockSize - e);
+    float scale = w.absmax[block];
+    for (int64_t j = i; j < end; j++) dst[j] *= scale;
+    i = end;
+  }
+}
+
+thread_local std::vector<float> tlsTile;
+
+// Tasks: tiles of `lines` lines of W (of `total`), times chunks of x's N rows when tiles
+// alone give the threads too little to do. Long row chunks first; narrower tiles only when x
+// has too few rows to split.
+struct Split {
+  int64_t lines, tiles, rowChunk, chunks;
+};
+
+Split split(int64_t N, int64_t total, int64_t lineLength, int threads) {
+  Split s;
+  const int64_t want = 2 * static_cast<int64_t>(threads);
+  const int64_t fit = kTileElements / std::max<int64_t>(1, lineLength);
+  s.lines = std::min(total, std::max(kMinTileLines, fit));
+  s.tiles = (total + s.lines - 1) / s.lines;
+  s.chunks = 1;
+  if (s.tiles < want) {
+    s.chunks = std::max<int64_t>(1, std::min((want + s.tiles - 1) / s.tiles, N / kMinRowChunk));
+    if (s.tiles * s.chunks < threads) {
+      s.lines = std::min(total, std::max(kMinTileLines, (total + want - 1) / want));
+      s.tiles = (total + s.lines - 1) / s.lines;
+      s.chunks = 1;
+    }
+  }
+  s.rowChunk = (N + s.chunks - 1) / s.chunks;
+  return s;
+}
+
+void nf4MatMul(Device& device, const KernelArgs& a) {
+  Nf4 w = readNf4(a, "nf4MatMul", "x", "y");
+  const float* x = a.ptr<float>(0);
+  float* y = a.ptr<float>(3);
+  if (w.N == 0 || w.out == 0) return;
+  if (w.in == 0) {
+    std::memset(y, 0, static_cast<size_t>(w.N * w.out) * 4);
+    return;
+  }
+  ThreadPool& pool = poolOf(device);
+  Split s = split(w.N, w.out, w.in, pool.size());
+  SerialBlas serial;
+  dynamicFor(pool, s.tiles * s.chunks, [&](int64_t task) {
+    const int64_t r0 = (task / s.chunks) * s.lines, r1 = std::min(w.out, r0 + s.lines);
+    const int64_t n0 = (task % s.chunks) * s.rowChunk, n1 = std::min(w.N, n0 + s.rowChunk);
+    float* tile = scratch(tlsTile, (r1 - r0) * w.in);
+    dequant(w, r0 * w.in, (r1 - r0) * w.in, tile);
+    gemm(false, true, n1 - n0, r1 - r0, w.in, 1.0f, x + n0 * w.in, w.in, tile, w.in, 0.0f,
+         y + n0 * w.out + r0, w.out);
+  });
+}
+
+void nf4MatMulGradX(Device& device, const KernelArgs& a) {
+  Nf4 w = readNf4(a, "nf4MatMulGradX", "dy", "dx");
+  const float* dy = a.ptr<float>(0);
+  float* dx = a.ptr<float>(3);
+  if (w.N == 0 || w.in == 0) return;
+  if (w.out == 0) {
+    std::memset(dx, 0, static_cast<size_t>(w.N * w.in) * 4);
+    return;
+  }
+  ThreadPool& pool = poolOf(device);
+  // Tiles of W's columns, so each task owns its columns of dx (no shared accumulation).
+  Split s = split(w.N, w.in, w.out, pool.size());
+  SerialBlas serial;
+  dynamicFor(pool, s.tiles * s.chunks, [&](int64_t task) {
+    const int64_t c0 = (task / s.chunks) * s.lines, c1 = std::min(w.in, c0 + s.lines);
+    const int64_t n0 = (task % s.chunks) * s.rowChunk, n1 = std::min(w.N, n0 + s.rowChunk);
+    const int64_t cols = c1 - c0;
+    float* tile = scratch(tlsTile, w.out * cols);
+    for (int64_t r = 0; r < w.out; r++) dequant(w, r * w.in + c0, cols, tile + r * cols);
+    gemm(false, false, n1 - n0, cols, w.out, 1.0f, dy + n0 * w.out, w.out, tile, cols, 0.0f,
+         dx + n0 * w.in + c0, w.in);
+  });
+}
+
+}  // namespace
+
+GFT_KERNEL(kDeviceName, "nf4MatMul", nf4MatMul);
+GFT_KERNEL(kDeviceName, "nf4MatMulGradX", nf4MatMulGradX);
+
+}  // namespace gft::host

@@ -1,0 +1,65 @@
+/**
+ * Loading the compiled addon: the prebuilt binary (`prebuilds/<platform>-<arch>`) or a local
+ * build (`build/Release`), found by node-gyp-build. Loading never throws: a machine where the
+ * addon is missing or cannot load gets the reason, so callers can fall back and say why.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An opaque native handle (an N-API external). */
+export type DeviceHandle = { readonly __device: unique symbol };
+export type BufferHandle = { readonly __buffer: unique symbol };
+
+/** The addon's functions, exactly as `native/engine/addon.cc` exports them. */
+export interface NativeAddon {
+  listDevices(): string[];
+  openDevice(name: string): DeviceHandle;
+  describe(device: DeviceHandle): Record<string, string | number>;
+  /** [bytes in use, peak bytes]; resets the peak to the current use when asked. */
+  memoryStats(device: DeviceHandle, resetPeak?: boolean): Float64Array;
+  setThreads(device: DeviceHandle, threads: number): void;
+  kernelNames(device: DeviceHandle): string[];
+  kernelId(device: DeviceHandle, name: string): number;
+  alloc(device: DeviceHandle, bytes: number): BufferHandle;
+  free(buffer: BufferHandle): void;
+  write(buffer: BufferHandle, src: ArrayBufferView, byteOffset: number): void;
+  read(buffer: BufferHandle, dst: ArrayBufferView, byteOffset: number): void;
+  run(device: DeviceHandle, kernelId: number, buffers: BufferHandle[], params: Float64Array): void;
+}
+
+export type AddonLoad =
+  | { ok: true; addon: NativeAddon; path: string }
+  | { ok: false; reason: string };
+
+let cached: AddonLoad | undefined;
+
+function packageRoot(): string {
+  // dist/index.js (ESM) or dist/index.cjs: the package root is one level up either way.
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  return join(here, '..');
+}
+
+/** The addon of this process (loaded once), or why it is not available. */
+export function loadNativeAddon(): AddonLoad {
+  if (cached) return cached;
+  const root = packageRoot();
+  try {
+    const require = createRequire(join(root, 'package.json'));
+    const nodeGypBuild = require('node-gyp-build') as {
+      (dir: string): unknown;
+      resolve(dir: string): string;
+    };
+    const path = nodeGypBuild.resolve(root);
+    cached = { ok: true, addon: require(path) as NativeAddon, path };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    cached = {
+      ok: false,
+      reason: message.includes('No native build was found')
+        ? `no compiled addon in ${root} (build it with 'pnpm --filter @gft/native build:addon'; it needs cmake, g++ and OpenBLAS)`
+        : `the compiled addon failed to load: ${message}`,
+    };
+  }
+  return cached;
+}

@@ -1,0 +1,53 @@
+/**
+ * gft's fused kernels on native backends: registers the native implementations of
+ * VARLEN_ATTENTION, RMS_NORM, GELU_GATE and NF4_MATMUL in core's fused-kernel registry for a
+ * backend name. Every device of the engine provides the native kernels they call (the host
+ * device in native/host/attention.cc, nf4.cc, norm.cc); this file never branches on which.
+ */
+import { GELU_GATE, NF4_MATMUL, RMS_NORM, registerFusedKernel, VARLEN_ATTENTION } from '@gft/core';
+import { geluGateNative } from './gelu-gate.js';
+import { nf4MatMulNative } from './nf4-matmul.js';
+import { rmsNormNative } from './rms-norm.js';
+import { varlenAttentionNative } from './varlen-attention.js';
+
+const SOURCE = '@gft/native (src/fused)';
+
+/** The fused kernels a native backend gets, and the native kernels each calls. */
+export const NATIVE_FUSED_KERNELS: Readonly<Record<string, readonly string[]>> = {
+  [VARLEN_ATTENTION]: ['attentionForward', 'attentionBackward'],
+  [RMS_NORM]: ['rmsNormForward', 'rmsNormBackward'],
+  [GELU_GATE]: ['geluGateForward', 'geluGateBackward'],
+  [NF4_MATMUL]: ['nf4MatMul', 'nf4MatMulGradX'],
+};
+
+const registered = new Set<string>();
+
+/** Registers the native fused kernels for `backendName`; a second call for it is a no-op. */
+export function registerNativeFusedKernels(backendName: string): void {
+  if (registered.has(backendName)) return;
+  registerFusedKernel({
+    kernelName: VARLEN_ATTENTION,
+    backendName,
+    source: SOURCE,
+    kernelFunc: varlenAttentionNative,
+  });
+  registerFusedKernel({
+    kernelName: RMS_NORM,
+    backendName,
+    source: SOURCE,
+    kernelFunc: rmsNormNative,
+  });
+  registerFusedKernel({
+    kernelName: GELU_GATE,
+    backendName,
+    source: SOURCE,
+    kernelFunc: geluGateNative,
+  });
+  registerFusedKernel({
+    kernelName: NF4_MATMUL,
+    backendName,
+    source: SOURCE,
+    kernelFunc: nf4MatMulNative,
+  });
+  registered.add(backendName);
+}

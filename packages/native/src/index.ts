@@ -1,0 +1,14 @@
+/**
+ * @gft/native: gft's native engine. A Node-API addon with one device per folder (host now;
+ * CUDA joins as files) and the tfjs `KernelBackend` over it. Backend plugins
+ * (`@gft/plugin-cpu-native`) pick a device; this package does nothing on import.
+ */
+export { type AddonLoad, loadNativeAddon, type NativeAddon } from './addon.js';
+export { fallbackCounts, resetFallbackCounts } from './kernels/fallback.js';
+export { NativeBackend, type NativeTensorInfo } from './native-backend.js';
+export {
+  type NativeBackendOptions,
+  nativeKernelNames,
+  registerNativeBackend,
+  setNativeStrict,
+} from './register.js';
