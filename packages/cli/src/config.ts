@@ -48,6 +48,8 @@ export interface RunConfig {
   collators: string[];
   backends: string[];
   baseline?: string;
+  /** `gft bench`: exit 0 even when cells fail (CI matrices with a backend that may be absent). */
+  allowFailures: boolean;
   /** `gft memory`: LoRA / QLoRA rank. */
   r: number;
 }
@@ -84,6 +86,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   adapters: ['full-ft', 'lora', 'qlora'],
   collators: ['padding', 'varlen-packing'],
   backends: ['wasm'],
+  allowFailures: false,
   r: 16,
 };
 
@@ -143,6 +146,10 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   collators: { kind: 'strings', help: 'bench: collators to cross' },
   backends: { kind: 'strings', help: 'bench: backends to cross' },
   baseline: { kind: 'string', help: 'bench: baseline cell adapter/collator/backend' },
+  allowFailures: {
+    kind: 'boolean',
+    help: 'bench: exit 0 when cells fail (default: exit 1; the report names failures either way)',
+  },
   r: { kind: 'int+', help: 'memory: LoRA / QLoRA rank' },
 };
 

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { syntheticArena } from '@gft/arena';
 import { predictMemory } from '@gft/core';
 import { modelInventory, preset } from '@gft/gemma';
@@ -11,6 +12,56 @@ import { main } from './main.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gft-main-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+// bench forks the CLI per cell; under vitest process.argv[1] is vitest, so point at the build.
+process.env.GFT_CLI_ENTRY = join(cliDir, 'dist', 'bin.js');
+
+/**
+ * A user's project with a backend plugin installed that never starts (its device is
+ * missing), the way a GPU backend fails on a machine without one.
+ */
+const project = join(tmp, 'project');
+const brokenDir = join(project, 'node_modules', 'gft-backend-broken');
+mkdirSync(brokenDir, { recursive: true });
+writeFileSync(
+  join(project, 'package.json'),
+  JSON.stringify({
+    name: 'user-project',
+    private: true,
+    dependencies: { 'gft-backend-broken': '1.0.0' },
+  }),
+);
+writeFileSync(
+  join(brokenDir, 'package.json'),
+  JSON.stringify({
+    name: 'gft-backend-broken',
+    version: '1.0.0',
+    main: 'index.cjs',
+    gft: { plugins: [{ kind: 'backend', name: 'broken', export: 'broken' }] },
+  }),
+);
+writeFileSync(
+  join(brokenDir, 'index.cjs'),
+  `exports.broken = () => ({
+  kind: 'backend',
+  name: 'broken',
+  tfBackend: 'broken',
+  setup: async () => { throw new Error('no broken-accelerator here'); },
+});
+`,
+);
+
+/** Runs `f` with the project as the working directory (bench's cell processes inherit it). */
+async function inProject<T>(f: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(project);
+  try {
+    return await f();
+  } finally {
+    process.chdir(before);
+  }
+}
 
 async function run(args: string[]) {
   let out = '';
@@ -62,22 +113,52 @@ describe('gft', () => {
     expect(JSON.parse(bad.out).error).toMatchObject({ code: 'BAD_CONFIG' });
     expect(JSON.parse(bad.out).error.message).toContain("field 'lr' must be a positive number");
   });
-  it('lists discovered plugins of every kind as JSON', async () => {
+  it('lists every plugin with its package, version and origin, the shipped webgpu backend too', async () => {
     const r = await run(['plugins', '--json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.out) as { kind: string; name: string; source: string }[];
-    const names = list.map((p) => `${p.kind}:${p.name}`);
+    const { plugins } = JSON.parse(r.out) as {
+      plugins: { kind: string; name: string; source: string; version?: string; origin: string }[];
+    };
+    const names = plugins.map((p) => `${p.kind}:${p.name}`);
     expect(names).toEqual(
       expect.arrayContaining([
         'collator:padding',
         'backend:wasm',
+        'backend:webgpu',
         'collator:varlen-packing',
         'adapter:lora',
       ]),
     );
-    expect(list.find((p) => p.name === 'varlen-packing')?.source).toBe(
-      '@gft/plugin-varlen-packing',
+    const webgpuVersion = (
+      JSON.parse(
+        readFileSync(join(cliDir, 'node_modules', '@gft', 'plugin-webgpu', 'package.json'), 'utf8'),
+      ) as { version: string }
+    ).version;
+    expect(plugins.find((p) => p.name === 'webgpu')).toMatchObject({
+      source: '@gft/plugin-webgpu',
+      version: webgpuVersion,
+      origin: 'shipped',
+    });
+    expect(plugins.find((p) => p.name === 'padding')).toMatchObject({
+      source: 'built-in',
+      origin: 'built-in',
+    });
+    const text = await run(['plugins']);
+    expect(text.out).toMatch(
+      /backend\s+webgpu\s+@gft\/plugin-webgpu@\S+ \(shipped with @gft\/cli\)/,
     );
+    expect(text.out).toMatch(/backend\s+wasm\s+built into @gft\/core/);
+  });
+  it("lists a plugin installed in the user's project as coming from it", async () => {
+    const r = await inProject(() => run(['plugins', '--json']));
+    const { plugins } = JSON.parse(r.out) as {
+      plugins: { name: string; source: string; version?: string; origin: string }[];
+    };
+    expect(plugins.find((p) => p.name === 'broken')).toMatchObject({
+      source: 'gft-backend-broken',
+      version: '1.0.0',
+      origin: 'project',
+    });
   });
   it('fails with exit code 1 and the reason for an unknown plugin name', async () => {
     const r = await run(['eval', '--adapter', 'dora', '--preset', 'tiny']);
@@ -178,7 +259,7 @@ describe('gft', () => {
       expect(p.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     }
   }, 120_000);
-  it('refuses a preset whose vocabulary the tokenizer overflows', async () => {
+  it('runs the tiny preset with the bundled tokenizer', async () => {
     const r = await run([
       'eval',
       '--adapter',
@@ -189,10 +270,57 @@ describe('gft', () => {
       '1',
       '--numWorkers',
       '0',
+      '--json',
     ]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(
-      /outside the model's vocabulary of 512 \(preset tiny, tokenizer gemma2\)/,
-    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ rows: 1 });
   }, 60_000);
+  it('bench: exit 1 when any cell fails, the report naming it; --allowFailures exits 0', async () => {
+    const out = join(tmp, 'bench');
+    const bench = (extra: string[]) =>
+      inProject(() =>
+        run([
+          'bench',
+          '--preset',
+          'tiny',
+          '--adapters',
+          'lora',
+          '--collators',
+          'padding',
+          '--steps',
+          '2',
+          '--batchSize',
+          '2',
+          '--maxSequenceLength',
+          '256',
+          '--evalRows',
+          '1',
+          '--numWorkers',
+          '0',
+          '--out',
+          out,
+          ...extra,
+        ]),
+      );
+    const mixed = await bench(['--backends', 'wasm,broken']);
+    expect(mixed.code).toBe(1);
+    expect(mixed.out).toContain('2 cells, 1 failed');
+    expect(mixed.err).toContain('1 of 2 cells failed: lora/padding/broken');
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('lora/padding/broken');
+    expect(report).toContain('no broken-accelerator here');
+    expect(report).toMatch(/\| lora\/padding\/wasm \| \d/);
+
+    const allowed = await bench(['--backends', 'broken', '--allowFailures']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.out).toContain('1 cells, 1 failed');
+  }, 240_000);
+  it('bench: an unknown plugin name fails before any data is read', async () => {
+    const r = await run(['bench', '--backends', 'wasm,wgpu', '--out', join(tmp, 'typo')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /PLUGIN_UNKNOWN: unknown backend plugin 'wgpu'; known backend plugins: wasm, webgpu/,
+    );
+    expect(existsSync(join(tmp, 'typo'))).toBe(false);
+  });
 });

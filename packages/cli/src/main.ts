@@ -1,7 +1,7 @@
 /**
  * The `gft` command line: parses flags (node:util parseArgs), merges them over a JSON
  * config file, dispatches to a command and maps failures to exit codes (1: the run
- * failed, 2: bad usage or config). Returns the exit code instead of exiting, for tests.
+ * failed, or any bench cell did, 2: bad usage or config). Returns the exit code instead of exiting, for tests.
  */
 import { parseArgs } from 'node:util';
 import { GftError } from '@gft/core';
@@ -9,7 +9,7 @@ import { benchCellCommand, benchCommand } from './commands/bench.js';
 import { dataPreviewCommand, formatDataPreview } from './commands/data-preview.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
 import { formatMemory, memoryCommand } from './commands/memory.js';
-import { pluginsCommand } from './commands/plugins.js';
+import { formatPlugins, pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import { CONFIG_FIELDS, loadConfig, type RunConfig } from './config.js';
 import { progressReporter } from './progress.js';
@@ -67,6 +67,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'activationCheckpointing',
       'seed',
       'out',
+      'allowFailures',
     ],
   },
   train: {
@@ -106,7 +107,8 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
     fields: ['checkpoint', 'tokenizer', 'collator', 'steps', ...DATA_FIELDS, 'seed'],
   },
   plugins: {
-    summary: 'list the plugins found (built-in and announced by installed packages)',
+    summary:
+      'list the plugins found (built-in, shipped with the CLI, installed in the project) with their package and version',
     fields: [],
   },
   memory: {
@@ -115,6 +117,23 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
     fields: ['preset', 'checkpoint', 'adapters', 'r', 'adapterOptions'],
   },
 };
+
+/** A true/false option given alone (`--allowFailures`) means true, as switches do elsewhere. */
+function expandSwitches(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [i, arg] of args.entries()) {
+    out.push(arg);
+    const field = arg.startsWith('--') ? (arg.slice(2) as Field) : undefined;
+    const next = args[i + 1];
+    if (
+      field &&
+      CONFIG_FIELDS[field]?.kind === 'boolean' &&
+      (next === undefined || next.startsWith('--'))
+    )
+      out.push('true');
+  }
+  return out;
+}
 
 function usage(command?: string): string {
   if (command && COMMANDS[command]) {
@@ -125,6 +144,8 @@ function usage(command?: string): string {
       'Options (also settable in --config FILE.json):',
     ];
     for (const f of c.fields) lines.push(`  --${f.padEnd(24)} ${CONFIG_FIELDS[f].help}`);
+    const sw = c.fields.find((f) => CONFIG_FIELDS[f].kind === 'boolean');
+    if (sw) lines.push(`  (true/false options alone mean true: --${sw} is --${sw} true)`);
     lines.push(
       '  --config FILE             JSON config; flags override it',
       '  --json                    machine-readable output',
@@ -169,7 +190,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const f of Object.keys(CONFIG_FIELDS)) options[f] = { type: 'string' };
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: expandSwitches(rest),
+      options,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (e) {
     process.stderr.write(`gft ${name}: ${(e as Error).message}\n${usage(name)}\n`);
     return 2;
@@ -200,7 +226,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           r,
           `wrote ${r.jsonl}, ${r.markdown}, ${r.html} (${r.cells} cells, ${r.failed} failed, ${(r.wallMs / 1000).toFixed(1)} s)`,
         );
-        return r.failed === r.cells ? 1 : 0;
+        if (r.failed === 0) return 0;
+        if (!json) {
+          process.stderr.write(
+            `gft bench: ${r.failed} of ${r.cells} cells failed: ${r.failures.map((f) => `${f.id} (${f.code})`).join(', ')}` +
+              `${config.allowFailures ? '' : '; exit code 1 (--allowFailures exits 0)'}\n`,
+          );
+        }
+        return config.allowFailures ? 0 : 1;
       }
       case 'eval': {
         const r = await evalCommand(config);
@@ -230,15 +263,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'plugins': {
         const r = pluginsCommand();
-        print(
-          r,
-          r
-            .map(
-              (p) =>
-                `${p.kind.padEnd(10)} ${p.name.padEnd(16)} ${p.source}${p.description ? `  ${p.description}` : ''}`,
-            )
-            .join('\n'),
-        );
+        print(r, formatPlugins(r));
         return 0;
       }
       default:

@@ -85,7 +85,7 @@ export function checkVocab(
           'BAD_CONFIG',
           `row ${row.id} has token id ${id}, outside the model's vocabulary of ${vocabSize} ` +
             `(${config.checkpoint ?? `preset ${config.preset}`}, tokenizer ${tokenizerName(config) ?? 'tokenizer.json'}); ` +
-            "use a preset with the tokenizer's vocabulary (small, gemma2-*) or a matching tokenizer",
+            "use a preset with the tokenizer's vocabulary (tiny, small, gemma2-*) or a matching tokenizer",
           { where: row.id },
         );
       }

@@ -62,10 +62,13 @@ export const PRESETS = {
     headDim: 128,
     queryPreAttnScalar: 144,
   },
-  /** The golden-fixture model (../shared/fixtures/tiny-gemma2/config.json). */
+  /**
+   * The golden-fixture model's shape (../shared/fixtures/tiny-gemma2/config.json) with the
+   * real vocabulary, so the bundled Gemma-2 tokenizer's ids fit and `--preset tiny` runs
+   * wherever `small` does; the fixture tests read their 512-token config.json instead.
+   */
   tiny: {
     ...GEMMA2_COMMON,
-    vocabSize: 512,
     hiddenSize: 64,
     intermediateSize: 128,
     numLayers: 4,

@@ -41,11 +41,21 @@ export async function benchCommand(config: RunConfig, log: (line: string) => voi
       seed: config.seed,
     },
   });
+  // A misspelt name would otherwise surface only after the data is tokenized, as failed
+  // cells; a backend that is known but cannot start is a cell failure the report shows.
+  const registry = cliRegistry();
+  for (const [kind, names] of [
+    ['adapter', config.adapters],
+    ['collator', config.collators],
+    ['backend', config.backends],
+  ] as const) {
+    for (const name of names) registry.get(kind, name);
+  }
   mkdirSync(config.out, { recursive: true });
   const jsonl = join(config.out, 'bench.jsonl');
   writeFileSync(jsonl, '');
   // Read and tokenize once; every cell trains on the same rows.
-  const rows = await loadRunRows(config, await runTokenizer(config, cliRegistry()), 'train');
+  const rows = await loadRunRows(config, await runTokenizer(config, registry), 'train');
   const rowsFile = join(config.out, 'rows.json');
   writeRowsFile(rowsFile, rows);
   log(
@@ -65,11 +75,19 @@ export async function benchCommand(config: RunConfig, log: (line: string) => voi
     );
   }
   const report = await writeReport(records, config.out, { baseline: config.baseline });
+  const failures = records
+    .filter((r) => !r.ok)
+    .map((r) => ({
+      id: r.cell.id,
+      code: r.error?.code ?? 'FAILED',
+      message: r.error?.message ?? '',
+    }));
   return {
     jsonl,
     ...report,
     cells: records.length,
-    failed: records.filter((r) => !r.ok).length,
+    failed: failures.length,
+    failures,
     wallMs: Date.now() - started,
   };
 }

@@ -20,6 +20,7 @@ export interface GftPackageField {
 
 interface PackageJson {
   name?: string;
+  version?: string;
   gft?: GftPackageField;
 }
 
@@ -54,6 +55,7 @@ export function pluginEntriesOf(packageDir: string): PluginEntry[] {
       kind: decl.kind,
       name: decl.name,
       source,
+      version: pkg.version,
       description: decl.description,
       async load(): Promise<PluginFactory> {
         const entryFile = createRequire(file).resolve(source === packageDir ? packageDir : source);

@@ -57,6 +57,7 @@ describe('plugin registry', () => {
       join(pkgDir, 'package.json'),
       JSON.stringify({
         name: '@acme/gft-sorted',
+        version: '1.2.3',
         main: 'index.cjs',
         gft: { plugins: [{ kind: 'collator', name: 'sorted', export: 'sorted' }] },
       }),
@@ -73,6 +74,7 @@ describe('plugin registry', () => {
     expect(found.map((e) => `${e.kind}:${e.name}@${e.source}`)).toEqual([
       'collator:sorted@@acme/gft-sorted',
     ]);
+    expect(found[0].version).toBe('1.2.3');
     const plugin = await registry.create('collator', 'sorted');
     expect(plugin.name).toBe('sorted');
   });

@@ -15,6 +15,8 @@ export interface PluginEntry {
   name: string;
   /** Package name, file, or `built-in`: shown in listings and duplicate errors. */
   source: string;
+  /** The announcing package's version, when it came from one (listings say which copy runs). */
+  version?: string;
   description?: string;
   /** Returns the factory; lazy so listing plugins never imports them. */
   load(): PluginFactory | Promise<PluginFactory>;
