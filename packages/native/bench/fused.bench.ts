@@ -2,9 +2,11 @@
  * The native fused kernels against the generic ones, both on cpu-native (so the difference is
  * the kernel, not the backend): varlen attention forward and forward+backward for the `small`
  * Gemma-2 preset's attention over T = 4096 tokens packed as 1024,768,640,512,448,320,256,128;
- * NF4 matmul (x gradient included) for its q/gate/down projection shapes over those tokens;
+ * NF4 matmul (x gradient included) for its q/gate/down projection shapes over those tokens
+ * and over 256 tokens;
  * RMSNorm and the GELU gate over [4096, hidden] / [4096, MLP width]. Prints medians.
- * Run: pnpm --filter @gft/native exec tsx bench/fused.bench.ts   (GFT_BENCH_REPEATS=N, default 5)
+ * Run: pnpm --filter @gft/native exec tsx bench/fused.bench.ts
+ *   GFT_BENCH_REPEATS=N (default 5), GFT_BENCH_THREADS=N (default: every core).
  */
 import {
   GELU_GATE,
@@ -24,29 +26,46 @@ import { fallbackCounts, registerNativeBackend } from '../src/index.js';
 const BACKEND = 'cpu-native';
 const LENGTHS = [1024, 768, 640, 512, 448, 320, 256, 128];
 const REPEATS = Number(process.env.GFT_BENCH_REPEATS ?? 5);
+/** Worker threads of the host device (default: every core). */
+const THREADS = Number(process.env.GFT_BENCH_THREADS ?? 0);
 
 function random(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
 }
 
-/** Median wall time (ms) of `f` after one warm-up call; `f` returns tensors it made. */
-function median(f: () => tf.Tensor[]): number {
-  const times: number[] = [];
+interface Timing {
+  /** Median wall-clock ms. */
+  wall: number;
+  /** Median process CPU ms (user + system, all threads): steadier than wall time on a busy machine. */
+  cpu: number;
+}
+
+/** Medians of `f` after one warm-up call; `f` returns the tensors it made. */
+function median(f: () => tf.Tensor[]): Timing {
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i <= REPEATS; i++) {
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     tf.tidy(() => {
       for (const t of f()) t.dataSync();
     });
-    if (i > 0) times.push(performance.now() - start);
+    const wall = performance.now() - start;
+    const cpu = process.cpuUsage(cpu0);
+    if (i > 0) {
+      walls.push(wall);
+      cpus.push((cpu.user + cpu.system) / 1000);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { wall: mid(walls), cpu: mid(cpus) };
 }
 
-function row(name: string, generic: number, native: number): void {
-  const speedup = generic / native;
+function row(name: string, generic: Timing, native: Timing): void {
+  const cell = (t: Timing) =>
+    `${t.wall.toFixed(1).padStart(8)} ms wall ${t.cpu.toFixed(1).padStart(8)} ms cpu`;
   console.log(
-    `${name.padEnd(44)} generic ${generic.toFixed(1).padStart(9)} ms   native ${native.toFixed(1).padStart(8)} ms   x${speedup.toFixed(1)}`,
+    `${name.padEnd(46)} generic ${cell(generic)} | native ${cell(native)} | x${(generic.wall / native.wall).toFixed(1)} wall x${(generic.cpu / native.cpu).toFixed(1)} cpu`,
   );
 }
 
@@ -88,9 +107,9 @@ function attention(): void {
   tf.dispose([q, k, v, r]);
 }
 
-function nf4(): void {
+/** NF4 over `t` rows: the packed batch, and a short one where dequantisation weighs more. */
+function nf4(t: number): void {
   const config = gemma.preset('small');
-  const t = LENGTHS.reduce((a, b) => a + b, 0);
   const d = config.hiddenSize;
   const shapes: Array<[string, number, number]> = [
     ['q_proj', d, config.numHeads * config.headDim],
@@ -155,7 +174,11 @@ function normAndGate(): void {
 }
 
 async function main(): Promise<void> {
-  registerNativeBackend({ backendName: BACKEND, deviceName: 'host' });
+  registerNativeBackend({
+    backendName: BACKEND,
+    deviceName: 'host',
+    threads: THREADS || undefined,
+  });
   await tf.setBackend(BACKEND);
   const facts = tf.backend() as unknown as {
     addon: { describe(d: unknown): object };
@@ -165,7 +188,8 @@ async function main(): Promise<void> {
     `cpu-native ${JSON.stringify(facts.addon.describe(facts.device))}, median of ${REPEATS}`,
   );
   attention();
-  nf4();
+  nf4(LENGTHS.reduce((a, b) => a + b, 0));
+  nf4(256);
   normAndGate();
   const fallbacks = fallbackCounts(BACKEND);
   if (Object.keys(fallbacks).length > 0)
