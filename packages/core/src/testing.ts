@@ -2,10 +2,27 @@
  * @gft/core/testing: helpers shared by the test suites of gft packages and third-party
  * plugins: finding the golden fixtures (in the repository) and the shared arena rows
  * (beside it), the fixtures' packed3 batch, golden comparisons that print their numbers,
- * and the requirements a test may need from the machine (skipped, or failed where
- * GFT_REQUIRE declares them).
+ * the requirements a test may need from the machine (skipped, or failed where
+ * GFT_REQUIRE declares them), and the kernel conformance suite every backend runs.
  */
 export { bitDiffs, maxAbsDiff, relativeMaxError, relErr, within } from './testing/compare.js';
+export {
+  ACCUMULATED,
+  type ConformanceCase,
+  type ConformanceOutput,
+  type ConformanceResult,
+  type ConformanceVerdict,
+  checkConformance,
+  compareOutputs,
+  conformanceCases,
+  EXACT,
+  FLOAT,
+  formatConformanceResult,
+  runConformance,
+  summarizeConformance,
+  type Tolerance,
+  TRANSCENDENTAL,
+} from './testing/conformance/index.js';
 export {
   GOLDEN_MANIFEST,
   goldenFixturesDir,

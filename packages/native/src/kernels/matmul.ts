@@ -49,7 +49,12 @@ export function batchMatMul(
   }
   if (a !== aIn) backend.disposeData(a.dataId);
   if (b !== bIn) backend.disposeData(b.dataId);
-  return out;
+  if (aIn.dtype !== 'int32') return out;
+  // tfjs answers in the inputs' dtype. sgemm's sums of int32 products are exact integers
+  // below 2^24, so the truncating cast gives tfjs-cpu's values there.
+  const int = castTo(backend, out, 'int32');
+  backend.disposeData(out.dataId);
+  return int;
 }
 
 type Activation = 'linear' | 'relu' | 'relu6' | 'elu' | 'prelu' | 'leakyrelu' | 'sigmoid';
