@@ -47,6 +47,8 @@ export interface RunConfig {
   adapters: string[];
   collators: string[];
   backends: string[];
+  /** Backend threads; the backend's own default when absent. */
+  threads?: number;
   baseline?: string;
   /** `gft bench`: exit 0 even when cells fail (CI matrices with a backend that may be absent). */
   allowFailures: boolean;
@@ -58,7 +60,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   preset: 'small',
   adapter: 'lora',
   collator: 'padding',
-  backend: 'wasm',
+  // cpu-native where its addon loads, else wasm (default-backend.ts).
+  backend: 'auto',
   adapterOptions: {},
   data: 'synthetic',
   rows: 0,
@@ -85,7 +88,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   out: 'gft-out',
   adapters: ['full-ft', 'lora', 'qlora'],
   collators: ['padding', 'varlen-packing'],
-  backends: ['wasm'],
+  backends: ['auto'],
   allowFailures: false,
   r: 16,
 };
@@ -104,7 +107,14 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   preset: { kind: 'string', help: 'model preset (tiny, small, gemma2-9b, ...)' },
   adapter: { kind: 'string', help: 'technique plugin name' },
   collator: { kind: 'string', help: 'collator plugin name' },
-  backend: { kind: 'string', help: 'backend plugin name' },
+  backend: {
+    kind: 'string',
+    help: "backend plugin name (default 'auto': cpu-native where its addon loads, else wasm)",
+  },
+  threads: {
+    kind: 'int+',
+    help: 'backend threads (cpu-native: default every core; wasm: default 1)',
+  },
   tokenizer: {
     kind: 'string',
     help: "tokenizer plugin name (default: the checkpoint's tokenizer.json, else gemma2)",
@@ -144,7 +154,7 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   out: { kind: 'string', help: 'output directory' },
   adapters: { kind: 'strings', help: 'bench: adapters to cross' },
   collators: { kind: 'strings', help: 'bench: collators to cross' },
-  backends: { kind: 'strings', help: 'bench: backends to cross' },
+  backends: { kind: 'strings', help: "bench: backends to cross (default 'auto', see --backend)" },
   baseline: { kind: 'string', help: 'bench: baseline cell adapter/collator/backend' },
   allowFailures: {
     kind: 'boolean',

@@ -12,7 +12,9 @@ import { formatMemory, memoryCommand } from './commands/memory.js';
 import { formatPlugins, pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import { CONFIG_FIELDS, loadConfig, type RunConfig } from './config.js';
+import { resolveAutoBackend } from './default-backend.js';
 import { progressReporter } from './progress.js';
+import { cliRegistry } from './registry.js';
 
 type Field = keyof RunConfig;
 
@@ -24,6 +26,7 @@ const PLUGIN_SET_FIELDS: Field[] = [
   'adapterOptions',
   'collator',
   'backend',
+  'threads',
   'tokenizer',
 ];
 /** Where rows come from and how they become micro-batches. */
@@ -57,6 +60,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'adapters',
       'collators',
       'backends',
+      'threads',
       'baseline',
       'steps',
       'warmupSteps',
@@ -209,7 +213,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const print = (result: unknown, text: string) =>
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${text}\n`);
   try {
-    const config = loadConfig(file as string | undefined, flags);
+    const config = await resolveAutoBackend(
+      loadConfig(file as string | undefined, flags),
+      cliRegistry(),
+      (line) => process.stderr.write(`${line}\n`),
+    );
     switch (name) {
       case 'train': {
         const r = await trainCommand(config, progressReporter({ json }), resume === true);

@@ -43,7 +43,11 @@ export async function pluginSet(config: RunConfig, registry: PluginRegistry): Pr
   const plugins = await Promise.all([
     registry.create('adapter', config.adapter, config.adapterOptions),
     registry.create('collator', config.collator),
-    registry.create('backend', config.backend),
+    registry.create(
+      'backend',
+      config.backend,
+      config.threads !== undefined ? { threads: config.threads } : undefined,
+    ),
     ...(name ? [registry.create('tokenizer', name)] : []),
   ]);
   const set = resolvePluginSet(plugins, { registry, checkpointDir: config.checkpoint });

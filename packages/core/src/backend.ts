@@ -23,6 +23,11 @@ export interface Backend extends PluginBase<'backend'> {
   readonly fusedKernels?: readonly string[];
   /** Kernels this backend cannot run at all, not even the generic versions. */
   readonly unsupportedKernels?: readonly string[];
+  /**
+   * Whether `setup()` can succeed here, without doing it (a native addon that did not build,
+   * no GPU adapter): lets a tool choose a default backend and say why it skipped one.
+   */
+  availability?(): { ok: true } | { ok: false; reason: string };
   memory?(): BackendMemory;
   /** Facts for reports: threads, SIMD, adapter name. */
   describe?(): Record<string, string | number | boolean>;

@@ -1,17 +1,22 @@
 /**
- * Benchmark of the `small` preset on the wasm backend: forward+backward tokens/s for the same
- * eight sequences packed and padded, the generic varlen attention against a dense masked
- * attention over the whole packed row, achieved GFLOP/s, and peak tensor memory with and
- * without per-layer checkpointing. Technique: LoRA (r 16, all linears) when
+ * Benchmark of the `small` preset on each backend (cpu-native and wasm by default,
+ * GFT_BENCH_BACKENDS to choose), beside PyTorch eager on the same work when the peer
+ * (../shared/peer/bench_peer.py, Debian's python3-torch) is installed, all in one run:
+ * forward+backward tokens/s for the same eight sequences packed and padded, the varlen
+ * attention against a dense masked attention over the whole packed row, achieved GFLOP/s,
+ * peak memory with and without per-layer checkpointing. Each backend runs in its own child
+ * process, so its peak RSS is its own. Technique: LoRA (r 16, all linears) when
  * plugins/lora/dist exists (imported by path: @gft/plugin-lora must not be a dependency of
  * @gft/gemma), otherwise full-ft with a frozen base (only the score head trains).
  * Run: pnpm --filter @gft/gemma bench
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Adapter,
+  type Backend,
   GftError,
   type MicroBatch,
   tf,
@@ -35,6 +40,26 @@ const CHECKPOINTS = (process.env.GFT_BENCH_CHECKPOINT ?? 'true,false')
 const TIMED_STEPS = Number(process.env.GFT_BENCH_STEPS ?? 2);
 /** GFT_BENCH_THREADS=2 starts the threaded wasm build (see wasmBackend's `threads`). */
 const THREADS = Number(process.env.GFT_BENCH_THREADS ?? 1);
+const BACKENDS = (process.env.GFT_BENCH_BACKENDS ?? 'cpu-native,wasm').split(',');
+/** Set in the child process that measures one backend. */
+const CHILD_BACKEND = process.env.GFT_BENCH_CHILD;
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The backend plugin by name; cpu-native is imported by path (not a dependency of @gft/gemma). */
+async function backendPlugin(name: string): Promise<Backend> {
+  if (name === 'wasm') return wasmBackend({ threads: THREADS });
+  if (name === 'cpu-native') {
+    const dist = join(here, '../../../plugins/cpu-native/dist/index.js');
+    if (!existsSync(dist)) throw new Error(`build plugins/cpu-native first (${dist})`);
+    const mod = (await import(dist)) as { cpuNative(o?: object): Backend };
+    return mod.cpuNative(
+      process.env.GFT_BENCH_NATIVE_THREADS
+        ? { threads: Number(process.env.GFT_BENCH_NATIVE_THREADS) }
+        : {},
+    );
+  }
+  throw new Error(`unknown backend '${name}' (wasm, cpu-native)`);
+}
 
 async function techniqueAdapter(): Promise<{ adapter: Adapter; label: string }> {
   const loraDist = join(
@@ -123,17 +148,19 @@ function referenceGflops(): number {
   return (2 * 1024 ** 3) / ms / 1e6;
 }
 
-async function main() {
-  const backend = wasmBackend({ threads: THREADS });
+/** One backend's cells, in this (child) process; prints a JSON line per cell for the parent. */
+async function measure(backendName: string) {
+  const backend = await backendPlugin(backendName);
   await backend.setup();
   const heapMiB = () => ((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0);
+  const rssMiB = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
   const config = preset('small');
   const { adapter, label } = await techniqueAdapter();
   const model = GemmaModel.build({ config, weights: randomWeights(config, { seed: 1 }), adapter });
   const { packed, padded } = batches(config.vocabSize);
   const real = packed.inputIds.length;
   console.log(
-    `gemma small on ${tf.getBackend()}, technique: ${label}; ${LENGTHS.length} sequences, ${real} real tokens`,
+    `gemma small on ${tf.getBackend()} (pid ${process.pid}), technique: ${label}; ${LENGTHS.length} sequences, ${real} real tokens`,
   );
   console.log('backend', JSON.stringify(backend.describe?.() ?? {}));
   const load = (await import('node:os')).loadavg()[0].toFixed(2);
@@ -229,8 +256,11 @@ async function main() {
         const gflops = stepFlops(mb, false) / ms / 1e6;
         results[`${name}${checkpoint ? '+ckpt' : ''}`] = tps;
         console.log(
+          `GFT_BENCH_CELL ${JSON.stringify({ backend: backendName, layout: name, checkpoint, ms, tokensPerS: tps, peakRssMiB: Number(rssMiB()) })}`,
+        );
+        console.log(
           `${name.padEnd(6)} checkpoint=${String(checkpoint).padEnd(5)} ${ms.toFixed(0)} ms/step (process CPU ${ms.cpu?.toFixed(0)} ms), ${tps.toFixed(0)} real tokens/s, ` +
-            `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor bytes ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB (engine count; buffer-sharing Identity makes it an overcount), wasm heap high-water ${heapMiB()} MiB`,
+            `${gflops.toFixed(1)} GFLOP/s (matmul FLOPs on ${mb.inputIds.length} computed tokens), peak tensor bytes ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB (engine count; buffer-sharing Identity makes it an overcount), ${backendName === 'wasm' ? 'wasm heap high-water' : 'native bytes now'} ${heapMiB()} MiB, peak RSS ${rssMiB()} MiB`,
         );
       } catch (e) {
         console.log(
@@ -241,13 +271,102 @@ async function main() {
   }
   for (const suffix of ['', '+ckpt']) {
     const [p, d] = [results[`packed${suffix}`], results[`padded${suffix}`]];
-    if (p && d)
-      console.log(
-        `packed${suffix} / padded${suffix} throughput: ${(p / d).toFixed(2)}x (PyTorch eager 2 threads, LoRA: 1780 vs 920 tok/s)`,
-      );
+    if (p && d) console.log(`packed${suffix} / padded${suffix} throughput: ${(p / d).toFixed(2)}x`);
   }
 
   model.dispose();
+}
+
+interface Cell {
+  backend: string;
+  layout: string;
+  checkpoint: boolean;
+  tokensPerS: number;
+  peakRssMiB: number;
+}
+
+/** PyTorch eager on the same sequences (LoRA r16, 2 threads), when the peer is installed. */
+function runPeer(): Cell[] {
+  const script = join(here, '../../../../shared/peer/bench_peer.py');
+  if (!existsSync(script)) {
+    console.log(`PyTorch peer: not run (no ${script})`);
+    return [];
+  }
+  const env = { ...process.env };
+  // The peer's README: with these set, OpenBLAS picks a slow generic kernel on this processor.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const args = [
+    script,
+    '--preset',
+    'small',
+    '--technique',
+    'lora',
+    '--layout',
+    LAYOUTS.join(','),
+    '--steps',
+    String(Math.max(2, TIMED_STEPS)),
+    '--warmup',
+    '1',
+    '--lens',
+    LENGTHS.join(','),
+  ];
+  const r = spawnSync('/usr/bin/python3', args, { env, encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(`PyTorch peer: failed (${(r.stderr || r.stdout).trim().split('\n').pop()})`);
+    return [];
+  }
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { layout: string; tokens_per_s: number; peak_rss_mb: number })
+    .map((j) => ({
+      backend: 'pytorch-eager',
+      layout: j.layout,
+      checkpoint: false,
+      tokensPerS: j.tokens_per_s,
+      peakRssMiB: j.peak_rss_mb,
+    }));
+}
+
+async function main() {
+  if (CHILD_BACKEND) {
+    await measure(CHILD_BACKEND);
+    return;
+  }
+  const cells: Cell[] = [];
+  for (const backend of BACKENDS) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      env: { ...process.env, GFT_BENCH_CHILD: backend },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    for (const line of r.stdout.split('\n')) {
+      if (line.startsWith('GFT_BENCH_CELL ')) cells.push(JSON.parse(line.slice(15)) as Cell);
+      else if (line.trim() !== '') console.log(`[${backend}] ${line}`);
+    }
+    if (r.status !== 0) console.log(`[${backend}] exited with ${r.status}`);
+  }
+  const peer = runPeer();
+  cells.push(...peer);
+  const peerOf = (layout: string) => peer.find((p) => p.layout === layout)?.tokensPerS;
+  console.log(
+    '\n| backend | layout | checkpointing | tokens/s | vs PyTorch eager (same layout) | peak RSS MiB |',
+  );
+  console.log('| --- | --- | --- | ---: | ---: | ---: |');
+  for (const c of cells) {
+    const p = peerOf(c.layout);
+    console.log(
+      `| ${c.backend} | ${c.layout} | ${c.checkpoint ? 'yes' : 'no'} | ${c.tokensPerS.toFixed(0)} | ${p ? `${(c.tokensPerS / p).toFixed(2)}x` : '-'} | ${c.peakRssMiB.toFixed(0)} |`,
+    );
+  }
+  for (const backend of [...BACKENDS, 'pytorch-eager']) {
+    const find = (layout: string) =>
+      cells.find((c) => c.backend === backend && c.layout === layout && !c.checkpoint)?.tokensPerS;
+    const [p, d] = [find('packed'), find('padded')];
+    if (p && d)
+      console.log(`${backend}: packed / padded (no checkpointing) ${(p / d).toFixed(2)}x`);
+  }
 }
 
 main().catch((e) => {

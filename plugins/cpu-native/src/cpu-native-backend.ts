@@ -57,6 +57,7 @@ export function cpuNative(options: CpuNativeOptions = {}): Backend {
     kind: 'backend',
     name: CPU_NATIVE,
     tfBackend: CPU_NATIVE,
+    availability: nativeAvailability,
     async setup() {
       registerNativeBackend({ backendName: CPU_NATIVE, deviceName: DEVICE });
       setNativeStrict(CPU_NATIVE, options.strict === true);

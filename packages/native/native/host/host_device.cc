@@ -6,6 +6,8 @@
 #include <cstring>
 #include <new>
 #include <thread>
+#include <unistd.h>
+#include <algorithm>
 
 #include "../engine/registry.h"
 
@@ -40,8 +42,17 @@ static size_t capacityFor(size_t bytes) {
   return (bytes + step - 1) / step * step;
 }
 
-// Cached blocks above this are returned to the OS (so RSS follows the working set).
-constexpr size_t kCacheLimit = size_t{1} << 30;
+// Cached blocks above this are returned to the OS (so RSS follows the working set): a
+// quarter of physical memory, at most 4 GiB (full fine-tuning's AdamW temporaries of a
+// 256k-vocabulary embedding are hundreds of MiB each).
+static size_t cacheLimit() {
+  static const size_t limit = [] {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    size_t quarter = pages > 0 && size > 0 ? static_cast<size_t>(pages) * size / 4 : size_t{1} << 30;
+    return std::min(quarter, size_t{4} << 30);
+  }();
+  return limit;
+}
 
 void* HostDevice::take(size_t capacity) {
   {
@@ -93,7 +104,7 @@ void HostDevice::free(Buffer* buffer) {
   if (buffer->data != nullptr) {
     size_t capacity = capacityFor(buffer->bytes);
     std::unique_lock<std::mutex> lock(cacheMutex_);
-    if (cachedBytes_ + capacity <= kCacheLimit) {
+    if (cachedBytes_ + capacity <= cacheLimit()) {
       cache_[capacity].push_back(buffer->data);
       cachedBytes_ += capacity;
     } else {
