@@ -1,7 +1,8 @@
 /**
- * Memory check of a padded micro-batch of the `small` preset on wasm: one checkpointed LoRA
- * (r16, all linears) training step on B rows padded to the longest, reporting the wasm heap
- * high-water (the heap never shrinks) and the step time. The seed's budget is 16,384 tokens,
+ * Memory check of a padded micro-batch of the `small` preset on wasm (or cpu-native with
+ * GFT_BACKEND=cpu-native): one LoRA (r16, all linears) training step on B rows padded to the
+ * longest, reporting the backend's reserved memory (wasm: the heap high-water, which never
+ * shrinks; cpu-native: native bytes in use), the process's peak RSS and the step time. The seed's budget is 16,384 tokens,
  * e.g. 4 rows padded to 4096 (truncation caps rows at 4096). Not a unit test.
  * Run: pnpm --filter @gft/plugin-lora build && tsx packages/gemma/bench/padded-memory.ts
  * Env: GFT_PM_ROWS=4096,3072,2048,1024 (row lengths; padded to the longest), GFT_PM_STEPS=2,
@@ -9,7 +10,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Adapter, GftError, type MicroBatch, tf, wasmBackend } from '@gft/core';
+import { type Adapter, type Backend, GftError, type MicroBatch, tf, wasmBackend } from '@gft/core';
 import { GemmaModel, preset, randomWeights, trainStep } from '../src/index.js';
 
 const ROWS = (process.env.GFT_PM_ROWS ?? '4096,3072,2048,1024').split(',').map(Number);
@@ -48,10 +49,21 @@ function padded(vocab: number): MicroBatch {
   };
 }
 
+async function chosenBackend(): Promise<Backend> {
+  if (process.env.GFT_BACKEND !== 'cpu-native') return wasmBackend();
+  const dist = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '../../../plugins/cpu-native/dist/index.js',
+  );
+  const mod = (await import(dist)) as { cpuNative(): Backend };
+  return mod.cpuNative();
+}
+
 async function main() {
-  const backend = wasmBackend();
+  const backend = await chosenBackend();
   await backend.setup();
-  const heapMiB = () => ((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0);
+  const heapMiB = () =>
+    `${((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0)} MiB ${backend.name === 'wasm' ? 'wasm heap high-water' : 'native in use'}, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   const loraDist = join(
     dirname(fileURLToPath(import.meta.url)),
     '../../../plugins/lora/dist/index.js',
@@ -65,7 +77,7 @@ async function main() {
   });
   const mb = padded(config.vocabSize);
   console.log(
-    `small, LoRA r16, padded ${ROWS.length} x ${mb.maxSeqLen} (${mb.inputIds.length} computed tokens, rows ${ROWS.join(', ')}), checkpoint=${CHECKPOINT}; heap after build ${heapMiB()} MiB`,
+    `small, LoRA r16, padded ${ROWS.length} x ${mb.maxSeqLen} (${mb.inputIds.length} computed tokens, rows ${ROWS.join(', ')}), checkpoint=${CHECKPOINT}, ${backend.name}; after build ${heapMiB()}`,
   );
   for (let i = 0; i < STEPS; i++) {
     const t0 = performance.now();
@@ -73,11 +85,11 @@ async function main() {
       const r = trainStep(model, mb, { checkpoint: CHECKPOINT });
       tf.dispose([...r.grads.values()]);
       console.log(
-        `step ${i + 1}: loss ${r.loss.toFixed(4)}, ${((performance.now() - t0) / 1000).toFixed(1)} s, tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MiB live, wasm heap high-water ${heapMiB()} MiB`,
+        `step ${i + 1}: loss ${r.loss.toFixed(4)}, ${((performance.now() - t0) / 1000).toFixed(1)} s, tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MiB live, ${heapMiB()}`,
       );
     } catch (e) {
       console.log(
-        `step ${i + 1}: failed: ${e instanceof GftError ? e.code : (e as Error).name}: ${(e as Error).message.split('\n')[0]} (wasm heap high-water ${heapMiB()} MiB)`,
+        `step ${i + 1}: failed: ${e instanceof GftError ? e.code : (e as Error).name}: ${(e as Error).message.split('\n')[0]} (${heapMiB()})`,
       );
       break;
     }
