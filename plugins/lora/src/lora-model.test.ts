@@ -1,58 +1,25 @@
 /**
  * LoRA on the tiny-gemma2 model against the fixtures: the PEFT-written adapter gives
- * the expected logits, loss and gradients (LoRA A/B and score), a saved adapter
- * reloads bit-identically, and training leaks no tensors.
+ * the expected logits, loss and gradients (LoRA A/B and score) and training leaks no
+ * tensors (golden-suites.ts, shared with the other backends); a saved adapter reloads
+ * bit-identically.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@gft/core';
 import { loadGemma, trainStep } from '@gft/gemma';
-import { openSafetensors } from '@gft/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CPU_BACKEND, peftAdapterGoldenSuite } from './golden-suites.js';
 import { lora } from './lora.js';
 import { loraOptionsFromPeft } from './lora-adapter.js';
-import { FIXTURES, packed3, relErr } from './test-support.js';
+import { FIXTURES, packed3 } from './test-support.js';
+
+peftAdapterGoldenSuite(CPU_BACKEND);
 
 describe('lora on tiny-gemma2', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
-  });
-  const loraDir = join(FIXTURES, 'tiny-gemma2-lora');
-
-  it('the PEFT adapter gives the expected logits, loss and gradients', async () => {
-    const adapter = lora(loraOptionsFromPeft(loraDir));
-    const model = loadGemma(join(FIXTURES, 'tiny-gemma2'), { adapter });
-    await adapter.load!(loraDir, model.adapterState());
-    const mb = await packed3();
-    const exp = openSafetensors(join(loraDir, 'expected.safetensors'));
-    const out = model.forward(mb);
-    expect(
-      relErr('lora cls_logits', out.logits.dataSync(), exp.readF32('cls_logits')),
-    ).toBeLessThan(1e-4);
-    expect(
-      relErr('lora hidden_final', out.hidden.dataSync(), exp.readF32('hidden_final')),
-    ).toBeLessThan(1e-4);
-    expect(relErr('lora loss', out.loss.dataSync(), exp.readF32('loss'))).toBeLessThan(1e-4);
-    tf.dispose([out.hidden, out.logits, out.loss]);
-    const grads = openSafetensors(join(loraDir, 'grads.safetensors'));
-    const before = tf.memory().numTensors;
-    const step = trainStep(model, mb);
-    expect(step.grads.size).toBe(grads.names().length);
-    let worst = 0;
-    for (const [key, g] of step.grads) {
-      worst = Math.max(
-        worst,
-        relErr(`grad ${key}`, g.dataSync(), grads.readF32(`base_model.model.${key}`)),
-      );
-      g.dispose();
-    }
-    console.log(`lora worst gradient relative error ${worst.toExponential(3)}`);
-    expect(worst).toBeLessThan(1e-3);
-    expect(tf.memory().numTensors).toBe(before);
-    exp.close();
-    grads.close();
-    model.dispose();
   });
 
   it('a trained adapter saves and reloads bit-identically', async () => {

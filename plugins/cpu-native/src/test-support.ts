@@ -1,0 +1,114 @@
+/**
+ * Test support (not exported): whether cpu-native loads here, its strict form (a kernel
+ * without a native implementation throws instead of running on tfjs-cpu), seeded token rows
+ * in both layouts, and the models the training tests build: Gemma-2 (`tiny`) and Gemma v1
+ * (the tiny-gemma fixture's config), each with every technique (full-ft, lora, qlora and the
+ * DoRA example), from seeded random weights.
+ */
+import { join } from 'node:path';
+import { type Adapter, type MicroBatch, type TokenizedRow, tf } from '@gft/core';
+import { goldenFixturesDir, needs } from '@gft/core/testing';
+import { type GemmaConfig, GemmaModel, preset, randomWeights, readGemmaConfig } from '@gft/gemma';
+import { fallbackCounts } from '@gft/native';
+import { fullFineTune } from '@gft/plugin-full-ft';
+import { lora } from '@gft/plugin-lora';
+import { qlora } from '@gft/plugin-qlora';
+import { dora } from '@gft-example/dora';
+import { CPU_NATIVE, cpuNative, nativeAvailability } from './index.js';
+
+const availability = nativeAvailability();
+
+/** cpu-native's requirement: skipped where the addon cannot load (failed under GFT_REQUIRE). */
+export const native = needs('cpu-native', () =>
+  availability.ok ? undefined : availability.reason,
+);
+
+/** The suites' backend: cpu-native with every JavaScript fallback forbidden. */
+export const STRICT_NATIVE = {
+  name: CPU_NATIVE,
+  setup: () => cpuNative({ strict: true }).setup(),
+};
+
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu');
+}
+
+/** Seeded rows of the given lengths, ids in [3, 512), one-hot labels cycling over 3 classes. */
+export function seededRows(lengths: readonly number[], seed = 11, prefix = 'r'): TokenizedRow[] {
+  let s = seed;
+  return lengths.map((len, b) => {
+    const ids = new Int32Array(len);
+    for (let t = 0; t < len; t++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      ids[t] = 3 + (s % 509);
+    }
+    const label = new Float32Array(3);
+    label[b % 3] = 1;
+    return { id: `${prefix}${b}`, ids, label };
+  });
+}
+
+/** The rows back to back in one packed micro-batch. */
+export function packedMicroBatch(rs: readonly TokenizedRow[]): MicroBatch {
+  const seqLens = rs.map((r) => r.ids.length);
+  const total = seqLens.reduce((a, b) => a + b, 0);
+  const inputIds = new Int32Array(total);
+  const positionIds = new Int32Array(total);
+  const cuSeqlens = new Int32Array(rs.length + 1);
+  const labels = new Float32Array(rs.length * 3);
+  rs.forEach((r, b) => {
+    cuSeqlens[b + 1] = cuSeqlens[b] + r.ids.length;
+    inputIds.set(r.ids, cuSeqlens[b]);
+    for (let t = 0; t < r.ids.length; t++) positionIds[cuSeqlens[b] + t] = t;
+    labels.set(r.label, b * 3);
+  });
+  return {
+    layout: 'packed',
+    batchSize: rs.length,
+    inputIds,
+    positionIds,
+    seqLens,
+    cuSeqlens,
+    maxSeqLen: Math.max(...seqLens),
+    labels,
+    rowIds: rs.map((r) => r.id),
+  };
+}
+
+/** Model shapes by family; the fixture-sized vocabulary keeps tfjs-cpu references quick. */
+export const FAMILIES: Readonly<Record<string, () => GemmaConfig>> = {
+  'gemma-2': () => ({ ...preset('tiny'), vocabSize: 512 }),
+  'gemma v1': () => readGemmaConfig(join(goldenFixturesDir(), 'tiny-gemma')),
+};
+
+export const TECHNIQUES: Readonly<Record<string, () => Adapter>> = {
+  'full-ft': () => fullFineTune(),
+  lora: () => lora({ r: 4, alpha: 8, seed: 2 }),
+  qlora: () => qlora({ r: 4, alpha: 8, seed: 2 }),
+  dora: () => dora({ r: 4, alpha: 8, seed: 2 }),
+};
+
+/** `family` with `technique` over seeded random weights (the same on every backend). */
+export function buildModel(family: string, technique: string): GemmaModel {
+  const config = FAMILIES[family]();
+  return GemmaModel.build({
+    config,
+    weights: randomWeights(config, { seed: 4, std: 0.05 }),
+    adapter: TECHNIQUES[technique](),
+  });
+}
+
+/**
+ * What left native code: the fallbacks counted so far (none when strict mode was on
+ * throughout), and whether strict mode is live, i.e. a kernel cpu-native lacks (Cumsum)
+ * throws instead of running on tfjs-cpu.
+ */
+export function fallbackReport(): { fallbacks: Record<string, number>; strict: boolean } {
+  let strict = false;
+  try {
+    tf.tidy(() => tf.cumsum(tf.tensor1d([1, 2, 3])).dataSync());
+  } catch (error) {
+    strict = /no native implementation/.test((error as Error).message);
+  }
+  return { fallbacks: fallbackCounts(CPU_NATIVE), strict };
+}

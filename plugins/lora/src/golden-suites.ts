@@ -1,0 +1,71 @@
+/**
+ * Test support (not exported from the package): LoRA's golden fixture suite, parameterised by
+ * backend. The PEFT-written adapter (fixtures tiny-gemma2-lora) on tiny-gemma2 gives the
+ * expected logits, hidden states, loss and gradients (LoRA A/B and the score copy) without
+ * leaking tensors. LoRA's own tests run it on cpu; @gft/plugin-cpu-native's on cpu-native.
+ */
+import { join } from 'node:path';
+import { tf } from '@gft/core';
+import { loadGemma, trainStep } from '@gft/gemma';
+import { openSafetensors } from '@gft/safetensors';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lora } from './lora.js';
+import { loraOptionsFromPeft } from './lora-adapter.js';
+import { FIXTURES, packed3, relErr } from './test-support.js';
+
+/** A backend the suite runs on: its tfjs name and how to make it the current backend. */
+export interface GoldenBackend {
+  name: string;
+  setup(): Promise<void>;
+}
+
+export const CPU_BACKEND: GoldenBackend = {
+  name: 'cpu',
+  setup: async () => {
+    await tf.setBackend('cpu');
+  },
+};
+
+export function peftAdapterGoldenSuite(backend: GoldenBackend): void {
+  describe(`lora on tiny-gemma2 on ${backend.name}: the PEFT adapter fixture`, () => {
+    beforeAll(() => backend.setup());
+    const loraDir = join(FIXTURES, 'tiny-gemma2-lora');
+
+    it('the PEFT adapter gives the expected logits, loss and gradients', async () => {
+      expect(tf.getBackend()).toBe(backend.name);
+      const adapter = lora(loraOptionsFromPeft(loraDir));
+      const model = loadGemma(join(FIXTURES, 'tiny-gemma2'), { adapter });
+      await adapter.load!(loraDir, model.adapterState());
+      const mb = await packed3();
+      const exp = openSafetensors(join(loraDir, 'expected.safetensors'));
+      const out = model.forward(mb);
+      const label = `${backend.name} lora`;
+      expect(
+        relErr(`${label} cls_logits`, out.logits.dataSync(), exp.readF32('cls_logits')),
+      ).toBeLessThan(1e-4);
+      expect(
+        relErr(`${label} hidden_final`, out.hidden.dataSync(), exp.readF32('hidden_final')),
+      ).toBeLessThan(1e-4);
+      expect(relErr(`${label} loss`, out.loss.dataSync(), exp.readF32('loss'))).toBeLessThan(1e-4);
+      tf.dispose([out.hidden, out.logits, out.loss]);
+      const grads = openSafetensors(join(loraDir, 'grads.safetensors'));
+      const before = tf.memory().numTensors;
+      const step = trainStep(model, mb);
+      expect(step.grads.size).toBe(grads.names().length);
+      let worst = 0;
+      for (const [key, g] of step.grads) {
+        worst = Math.max(
+          worst,
+          relErr(`${label} grad ${key}`, g.dataSync(), grads.readF32(`base_model.model.${key}`)),
+        );
+        g.dispose();
+      }
+      console.log(`${label} worst gradient relative error ${worst.toExponential(3)}`);
+      expect(worst).toBeLessThan(1e-3);
+      expect(tf.memory().numTensors).toBe(before);
+      exp.close();
+      grads.close();
+      model.dispose();
+    });
+  });
+}
