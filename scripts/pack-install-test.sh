@@ -9,7 +9,8 @@
 #   all    every publishable package: each must load by `import` and by `require`, then the
 #          installed `gft` runs the smoke bench (scripts/smoke/smoke.mjs: every adapter x
 #          collator on `--preset tiny` for two steps, each cell's record checked) on wasm, the
-#          backend every install has; the other backends' matrix is scripts/smoke.sh's.
+#          backend every install has, and cpu-native from the prebuilt addon in @gft/native's
+#          tarball (no compiler involved); the other backends' matrix is scripts/smoke.sh's.
 # Needs built packages (`pnpm build`). Not a publish: nothing leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,6 +83,6 @@ echo "::: each package by import and by require"
 cp "$ROOT/scripts/pack-install/load-all.mjs" .
 node load-all.mjs
 echo "::: gft bench with the installed node_modules/.bin/gft"
-node "$ROOT/scripts/smoke/smoke.mjs" --gft node_modules/.bin/gft --out "$WORK/smoke" --only bench --backends wasm
+node "$ROOT/scripts/smoke/smoke.mjs" --gft node_modules/.bin/gft --out "$WORK/smoke" --only bench --backends wasm,cpu-native
 cd "$ROOT"
 echo "pack-install-test: ok (QLoRA with core + plugin-qlora in ESM and CJS; every package loads; gft bench from the installed CLI)"
