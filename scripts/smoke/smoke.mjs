@@ -1,7 +1,8 @@
 // Smoke run of the `gft` command as a user types it, checking what it wrote rather than
 // trusting its exit code alone:
-//   bench    every adapter x collator x usable backend on `--preset tiny` for two steps; every
-//            cell must be in bench.jsonl, ok, with a finite loss per step, and the report written.
+//   bench    every adapter x collator x usable backend on `--preset tiny` for two steps (webgpu:
+//            one short step, see PLANS); every cell must be in bench.jsonl, ok, with a finite
+//            loss per step, and in the report.
 //   predict  `gft train` with a checkpoint folder, then `gft predict` from that checkpoint on an
 //            unlabelled CSV; the submission must have every row once and probabilities that are
 //            finite and sum to 1.
