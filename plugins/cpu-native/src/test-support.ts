@@ -13,6 +13,7 @@ import { fallbackCounts } from '@gft/native';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import { lora } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
+import { packedMicroBatch as packRows } from '@gft/plugin-varlen-packing';
 import { dora } from '@gft-example/dora';
 import { CPU_NATIVE, cpuNative, nativeAvailability } from './index.js';
 
@@ -48,31 +49,9 @@ export function seededRows(lengths: readonly number[], seed = 11, prefix = 'r'):
   });
 }
 
-/** The rows back to back in one packed micro-batch. */
+/** The rows back to back in one packed micro-batch (the varlen-packing collator's layout). */
 export function packedMicroBatch(rs: readonly TokenizedRow[]): MicroBatch {
-  const seqLens = rs.map((r) => r.ids.length);
-  const total = seqLens.reduce((a, b) => a + b, 0);
-  const inputIds = new Int32Array(total);
-  const positionIds = new Int32Array(total);
-  const cuSeqlens = new Int32Array(rs.length + 1);
-  const labels = new Float32Array(rs.length * 3);
-  rs.forEach((r, b) => {
-    cuSeqlens[b + 1] = cuSeqlens[b] + r.ids.length;
-    inputIds.set(r.ids, cuSeqlens[b]);
-    for (let t = 0; t < r.ids.length; t++) positionIds[cuSeqlens[b] + t] = t;
-    labels.set(r.label, b * 3);
-  });
-  return {
-    layout: 'packed',
-    batchSize: rs.length,
-    inputIds,
-    positionIds,
-    seqLens,
-    cuSeqlens,
-    maxSeqLen: Math.max(...seqLens),
-    labels,
-    rowIds: rs.map((r) => r.id),
-  };
+  return packRows(rs, false);
 }
 
 /** Model shapes by family; the fixture-sized vocabulary keeps tfjs-cpu references quick. */
