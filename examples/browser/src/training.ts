@@ -53,7 +53,8 @@ export async function fineTune(
   const backend = webgpu();
   await backend.setup();
   onReady(backend.describe?.() ?? {});
-  const config = preset('tiny');
+  // The word tokenizer's ids fit 512; a 256k-row embedding would only slow the browser down.
+  const config = { ...preset('tiny'), vocabSize: 512 };
   const model = GemmaModel.build({
     config,
     weights: randomWeights(config, { seed: 5, std: 0.05 }),

@@ -1,7 +1,7 @@
 /**
  * A word-level tokenizer for the synthetic arena rows, small enough to build in the page:
  * the synthetic generator writes only words from its fixed list (plus its marker word and
- * punctuation), so each gets one id below the `tiny` preset's 512-token vocabulary. Not a
+ * punctuation), so each gets one id below the 512-token vocabulary the example gives the `tiny` preset. Not a
  * general tokenizer: any other word maps to UNK.
  */
 import { MARKER_WORD, WORDS } from '@gft/arena';

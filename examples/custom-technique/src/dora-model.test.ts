@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dora } from './dora.js';
 import { frozenBase, packedBatch, TINY_GEMMA2 } from './test-support.js';
 
-const config = preset('tiny');
+// The fixture's vocabulary: the same batch also runs through the tiny-gemma2 fixture model.
+const config = { ...preset('tiny'), vocabSize: 512 };
 const batch = packedBatch([12, 7, 5], config.vocabSize);
 
 function build(adapter: Parameters<typeof GemmaModel.build>[0]['adapter']) {

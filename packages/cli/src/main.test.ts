@@ -125,6 +125,7 @@ describe('gft', () => {
         'collator:padding',
         'backend:wasm',
         'backend:webgpu',
+        'backend:cpu-native',
         'collator:varlen-packing',
         'adapter:lora',
       ]),
