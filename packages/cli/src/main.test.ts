@@ -320,7 +320,7 @@ describe('gft', () => {
     const r = await run(['bench', '--backends', 'wasm,wgpu', '--out', join(tmp, 'typo')]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /PLUGIN_UNKNOWN: unknown backend plugin 'wgpu'; known backend plugins: wasm, webgpu/,
+      /PLUGIN_UNKNOWN: unknown backend plugin 'wgpu'; known backend plugins: cpu-native, wasm, webgpu/,
     );
     expect(existsSync(join(tmp, 'typo'))).toBe(false);
   });
