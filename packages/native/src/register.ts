@@ -30,7 +30,7 @@ export function setNativeStrict(backendName: string, strict: boolean): void {
   else strictBackends.delete(backendName);
 }
 
-/** Registers (once per process) and returns the live backend instance's device facts. */
+/** Registers the backend, its kernels and fallbacks, once per process and backend name. */
 export function registerNativeBackend(options: NativeBackendOptions): void {
   const { backendName, deviceName } = options;
   if (registered.has(backendName)) return;

@@ -90,10 +90,7 @@ void reduceKernel(Device& device, const KernelArgs& a) {
   int dtype = static_cast<int>(a.i(1));
   int64_t outer = a.i(2), R = a.i(3), inner = a.i(4);
   if (op < kSum || op > kArgMin) throw EngineError{"reduce: unknown op " + std::to_string(op)};
-  int outDtype = (op == kArgMax || op == kArgMin) ? kI32
-                 : (op == kAny || op == kAll)     ? kBool
-                 : (op == kMean && dtype != kF32) ? dtype
-                                                  : dtype;
+  int outDtype = (op == kArgMax || op == kArgMin) ? kI32 : (op == kAny || op == kAll) ? kBool : dtype;
   auto store = [&](int64_t i, double v) {
     if (outDtype == kF32) {
       a.ptr<float>(1)[i] = static_cast<float>(v);

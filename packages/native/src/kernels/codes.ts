@@ -7,7 +7,6 @@ import { GftError, type tf } from '@gft/core';
 type DataType = tf.DataType;
 
 export const DTYPE = { float32: 0, int32: 1, bool: 2 } as const;
-export type NativeDtype = keyof typeof DTYPE;
 
 export function dtypeCode(dtype: DataType, where: string): number {
   const code = (DTYPE as Record<string, number>)[dtype];

@@ -5,7 +5,7 @@
  */
 import { tf } from '@gft/core';
 import type { NativeBackend, NativeTensorInfo } from '../native-backend.js';
-import { BINARY, DTYPE, UNARY } from './codes.js';
+import { BINARY, UNARY } from './codes.js';
 import { kernel, type NativeKernel } from './kernel.js';
 import { broadcastStrides, collapse, sizeOf } from './layout.js';
 
@@ -195,5 +195,3 @@ export function broadcastTo(
   );
   return out;
 }
-
-export { DTYPE };

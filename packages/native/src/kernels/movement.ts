@@ -4,7 +4,7 @@
  */
 import { tf } from '@gft/core';
 import type { NativeBackend, NativeTensorInfo } from '../native-backend.js';
-import { broadcastTo } from './elementwise.js';
+import { broadcastTo, castTo } from './elementwise.js';
 import { kernel, type NativeKernel } from './kernel.js';
 import { collapse, sizeOf, stridesOf } from './layout.js';
 
@@ -231,7 +231,7 @@ export const movementKernels: NativeKernel[] = [
     const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
     const out = backend.makeOutput(outShape, x.dtype);
     if (sizeOf(outShape) === 0) return out;
-    const idx = indices.dtype === 'int32' ? indices : castIndices(backend, indices);
+    const idx = indices.dtype === 'int32' ? indices : castTo(backend, indices, 'int32');
     backend.run(
       'gather',
       [x, idx, out],
@@ -252,7 +252,7 @@ export const movementKernels: NativeKernel[] = [
     const inner = rows === 0 ? 0 : sizeOf(x.shape) / rows;
     const outShape = [attrs.numSegments, ...x.shape.slice(segmentIds.shape.length)];
     const out = backend.makeOutput(outShape, x.dtype);
-    const ids = segmentIds.dtype === 'int32' ? segmentIds : castIndices(backend, segmentIds);
+    const ids = segmentIds.dtype === 'int32' ? segmentIds : castTo(backend, segmentIds, 'int32');
     backend.run(
       'segmentSum',
       [x, ids, out],
@@ -271,7 +271,7 @@ export const movementKernels: NativeKernel[] = [
     ({ inputs, backend, attrs }) => {
       const indices = inputs.indices;
       const out = backend.makeOutput([...indices.shape, attrs.depth], attrs.dtype);
-      const idx = indices.dtype === 'int32' ? indices : castIndices(backend, indices);
+      const idx = indices.dtype === 'int32' ? indices : castTo(backend, indices, 'int32');
       backend.run(
         'oneHot',
         [idx, out],
@@ -288,9 +288,3 @@ export const movementKernels: NativeKernel[] = [
     },
   ),
 ];
-
-function castIndices(backend: NativeBackend, x: NativeTensorInfo): NativeTensorInfo {
-  const out = backend.makeOutput(x.shape, 'int32');
-  backend.run('cast', [x, out], [backend.dtypeCode(x.dtype, 'cast'), 1, sizeOf(x.shape)]);
-  return out;
-}

@@ -5,20 +5,8 @@
  */
 import { tf } from '../../tf.js';
 
-/** Deterministic uniform numbers in [-scale, scale) (mulberry32). */
-export function seededValues(count: number, seed: number, scale = 1): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = (2 * u - 1) * scale;
-  }
-  return out;
-}
+/** Deterministic uniform numbers in [-scale, scale): the conformance suite's generator. */
+export { uniform as seededValues } from '../../testing/conformance/case.js';
 
 /** Runs `fn` with `backend` active and returns what it returns; restores the previous one. */
 export async function onBackend<T>(backend: string, fn: () => T | Promise<T>): Promise<T> {
