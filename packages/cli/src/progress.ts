@@ -47,6 +47,8 @@ export function progressReporter(options: ProgressOptions): (e: RunEvent) => voi
       );
     } else if (e.type === 'checkpoint') {
       out.write(`${tty ? '\n' : ''}${label}checkpoint step ${e.step}: ${e.path}\n`);
+    } else if (e.type === 'warning') {
+      out.write(`${tty ? '\n' : ''}${label}warning: ${e.message}\n`);
     } else if (e.type === 'run-error') {
       out.write(`${tty ? '\n' : ''}${label}error ${e.code}: ${e.message}\n`);
     }

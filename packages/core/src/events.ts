@@ -84,8 +84,18 @@ export interface RunErrorEvent {
   step?: number;
 }
 
+/** Something the run recovered from but the user should know (a damaged checkpoint skipped). */
+export interface WarningEvent {
+  type: 'warning';
+  time: number;
+  message: string;
+  /** The file, checkpoint, tensor or field concerned. */
+  where?: string;
+}
+
 export type RunEvent =
   | RunStartEvent
+  | WarningEvent
   | StepEvent
   | EvalEvent
   | CheckpointEvent

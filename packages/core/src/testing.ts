@@ -3,7 +3,8 @@
  * plugins: finding the golden fixtures (in the repository) and the shared arena rows
  * (beside it), the fixtures' packed3 batch, golden comparisons that print their numbers,
  * the requirements a test may need from the machine (skipped, or failed where
- * GFT_REQUIRE declares them), and the kernel conformance suite every backend runs.
+ * GFT_REQUIRE declares them), the kernel conformance suite every backend runs, and the
+ * invariant every reader keeps under fuzzing (a value or a GftError with `where`).
  */
 export { bitDiffs, maxAbsDiff, relativeMaxError, relErr, within } from './testing/compare.js';
 export {
@@ -30,6 +31,7 @@ export {
 } from './testing/golden-fixtures.js';
 export { declaredRequirements, type Need, needs } from './testing/needs.js';
 export { packed3Batches } from './testing/packed3.js';
+export { expectValueOrGftError, type ReaderOutcome } from './testing/reader-invariant.js';
 export {
   REQUIREMENT_NAMES,
   REQUIREMENTS,

@@ -20,6 +20,9 @@ export type GftErrorCode =
   | 'BAD_CONFIG'
   | 'BAD_CHECKPOINT'
   | 'NON_FINITE_LOSS'
+  /** Parameters, optimizer state, gradients or outputs that must be finite and are not. */
+  | 'NON_FINITE'
+  /** A bug in gft (or a plugin): never bad input, config or environment. */
   | 'INTERNAL';
 
 export class GftError extends Error {
