@@ -39,7 +39,16 @@ async function collect(model: TrainableModel, data: EvalData, what: string) {
             where: id,
           });
         }
-        rows.set(id, { p: p.slice(b * 3, b * 3 + 3), y: mb.labels.slice(b * 3, b * 3 + 3) });
+        const probs = p.slice(b * 3, b * 3 + 3);
+        // A log loss or a submission of NaN is worse than no answer: it looks like one.
+        if (!probs.every(Number.isFinite)) {
+          throw new GftError(
+            'NON_FINITE',
+            `the model's probabilities for row '${id}' of the ${what} data are [${Array.from(probs).join(', ')}], not finite; its weights (a diverged checkpoint?) or config are broken, so nothing is reported or written`,
+            { where: id },
+          );
+        }
+        rows.set(id, { p: probs, y: mb.labels.slice(b * 3, b * 3 + 3) });
       }
     }
   }
@@ -92,9 +101,23 @@ export async function evaluate(
   options: { swapped?: EvalData } = {},
 ): Promise<EvalResult> {
   const p = await predictProbabilities(model, data, options);
+  // Unlabelled rows carry NaN labels (arena's NO_LABEL): scoring them would report NaN.
+  const unlabelled = p.ids.findIndex((_, i) => {
+    const y = p.labels.subarray(i * 3, i * 3 + 3);
+    return !y.every(Number.isFinite) || Math.abs(y[0] + y[1] + y[2] - 1) > 1e-3;
+  });
+  if (unlabelled >= 0) {
+    const id = p.ids[unlabelled];
+    throw new GftError(
+      'BAD_INPUT',
+      `row '${id}' has no label [${Array.from(p.labels.subarray(unlabelled * 3, unlabelled * 3 + 3)).join(', ')}]; evaluation needs a label on every row`,
+      { where: id },
+    );
+  }
+  const loss = logLoss(p.probs, p.labels);
   return {
     rows: p.ids.length,
-    logLoss: logLoss(p.probs, p.labels),
+    logLoss: loss,
     accuracy: accuracy(p.probs, p.labels),
     swapAveraged: p.swapAveraged,
   };

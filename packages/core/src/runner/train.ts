@@ -8,12 +8,14 @@
 import type { Backend } from '../backend.js';
 import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
+import type { tf } from '../tf.js';
 import { type Accumulated, accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
 import { type BatchSource, batchRows } from './batch-source.js';
 import { restoreCheckpoint, snapshot } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { type EvalData, evaluate } from './evaluate.js';
+import { listNames, nonFiniteNames } from './finite-guard.js';
 import { clipByGlobalNormAsync } from './grad-clip.js';
 import { memoryProbe } from './memory-probe.js';
 import { percentile } from './metrics.js';
@@ -183,6 +185,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
+/** The error that stops a diverged run, naming the step and the last checkpoint on disk. */
+function divergence(
+  code: 'NON_FINITE_LOSS' | 'NON_FINITE',
+  step: number,
+  options: TrainOptions,
+  what: string,
+): GftError {
+  const where = options.checkpoint?.store.latestLocation();
+  const error = new GftError(
+    code,
+    `${what}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No checkpoint was written before it.'} Lower the learning rate or set clipGradNorm.`,
+    { where: `step ${step + 1}` },
+  );
+  (error as { step?: number }).step = step + 1;
+  return error;
+}
+
 async function runStep(
   batch: Parameters<typeof batchRows>[0],
   step: number,
@@ -201,14 +220,12 @@ async function runStep(
     acc = await accumulateGradientsAsync(model, batch, () => probe.sample());
   } catch (error) {
     if (GftError.isInstance(error) && error.code === 'NON_FINITE_LOSS') {
-      const where = options.checkpoint?.store.latestLocation();
-      const full = new GftError(
+      throw divergence(
         'NON_FINITE_LOSS',
-        `${error.message.replace('{step}', `step ${step + 1}`)}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No checkpoint was written before it.'} Lower the learning rate or set clipGradNorm.`,
-        { where: `step ${step + 1}` },
+        step,
+        options,
+        error.message.replace('{step}', `step ${step + 1}`),
       );
-      (full as { step?: number }).step = step + 1;
-      throw full;
     }
     throw error;
   }
@@ -218,9 +235,32 @@ async function runStep(
     acc.grads.clear();
   };
   const gradNorm = await clipByGlobalNormAsync(acc.grads, options.clipGradNorm);
+  if (!Number.isFinite(gradNorm)) {
+    const bad = await nonFiniteNames(acc.grads);
+    disposeAcc();
+    throw divergence(
+      'NON_FINITE',
+      step,
+      options,
+      `the gradient of ${listNames(bad)} is not finite at step ${step + 1} (global norm ${gradNorm}, loss ${loss}); the update was not applied`,
+    );
+  }
   const lr = learningRate(schedule, step);
   optimizer.step(acc.grads, lr);
   disposeAcc();
+  // A finite loss and gradient can still overflow in the update (a huge learning rate):
+  // check what a checkpoint would save before one can.
+  const bad = await nonFiniteNames(
+    new Map<string, tf.Tensor>([...model.trainableVariables(), ...optimizer.moments()]),
+  );
+  if (bad.length > 0) {
+    throw divergence(
+      'NON_FINITE',
+      step,
+      options,
+      `after the update of step ${step + 1} (learning rate ${lr}), ${listNames(bad)} hold NaN or infinity; the weights in memory are lost`,
+    );
+  }
   probe.sample();
   const stepMs = performance.now() - t0;
   return {

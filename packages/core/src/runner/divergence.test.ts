@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GftError } from '../errors/gft-error.js';
+import { tf } from '../tf.js';
+import { bagOfTokensModel } from './bag-of-tokens-model.js';
+import { arrayBatchSource } from './batch-source.js';
+import { directoryCheckpointStore } from './checkpoint-store.js';
+import { evaluate } from './evaluate.js';
+import { syntheticBatches } from './test-support.js';
+import { train } from './train.js';
+import type { TrainableModel } from './trainable-model.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'gft-diverge-'));
+  dirs.push(d);
+  return d;
+};
+
+const allFinite = (data: ArrayLike<number>) => Array.from(data).every(Number.isFinite);
+
+describe('finite or nothing', () => {
+  it('an update that overflows the weights stops the run at that step, before any checkpoint holds it', async () => {
+    const dir = tempDir();
+    const store = directoryCheckpointStore(dir);
+    const batches = syntheticBatches(4, 8, 1000, 3);
+    const model = bagOfTokensModel({ seed: 2 });
+    // Two good steps, checkpointed.
+    await train({
+      model,
+      data: arrayBatchSource(batches),
+      steps: 2,
+      schedule: { lr: 0.01 },
+      checkpoint: { store, everySteps: 1 },
+    });
+    const before = tf.memory().numTensors;
+    // Then a learning rate whose decay factor (1 - lr * wd) is -inf in float32: the loss of
+    // step 3 is finite, its update is not.
+    const error = await train({
+      model,
+      data: arrayBatchSource(batches),
+      steps: 4,
+      schedule: { lr: 1e300 },
+      checkpoint: { store, everySteps: 1 },
+      resume: true,
+    }).catch((e) => e);
+    expect(GftError.isInstance(error) && error.code).toBe('NON_FINITE');
+    expect(error.where).toBe('step 3');
+    expect(error.message).toMatch(/after the update of step 3 .*'[\w.]+'.* hold NaN or infinity/);
+    expect(error.message).toContain('Last good checkpoint: ');
+    expect(error.message).toContain('step-00000002');
+    const latest = await store.loadLatest();
+    expect(latest?.step).toBe(2);
+    for (const [name, t] of latest!.tensors) expect(allFinite(t.data), name).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('a non-finite gradient with a finite loss is not applied', async () => {
+    const batches = syntheticBatches(2, 8, 1000, 4);
+    const inner = bagOfTokensModel({ seed: 2 });
+    const [poisonedName] = [...inner.trainableVariables().keys()];
+    // A model whose loss is finite but whose gradient overflowed in one tensor.
+    const model: TrainableModel = {
+      ...inner,
+      trainableVariables: () => inner.trainableVariables(),
+      frozenBytes: () => inner.frozenBytes(),
+      lossAndGrads(mb, scale) {
+        const out = inner.lossAndGrads(mb, scale);
+        const g = out.grads.get(poisonedName)!;
+        out.grads.set(
+          poisonedName,
+          tf.tidy(() => tf.mul(g, Number.POSITIVE_INFINITY)),
+        );
+        g.dispose();
+        return out;
+      },
+    };
+    const weightsBefore = [...inner.trainableVariables().values()].map((v) => v.dataSync().slice());
+    const error = await train({
+      model,
+      data: arrayBatchSource(batches),
+      steps: 2,
+      schedule: { lr: 0.01 },
+    }).catch((e) => e);
+    expect(GftError.isInstance(error) && error.code).toBe('NON_FINITE');
+    expect(error.where).toBe('step 1');
+    expect(error.message).toContain(`the gradient of '${poisonedName}' is not finite at step 1`);
+    expect(error.message).toContain('the update was not applied');
+    const weightsAfter = [...inner.trainableVariables().values()].map((v) => v.dataSync());
+    for (const [i, w] of weightsAfter.entries()) {
+      expect(Array.from(w)).toEqual(Array.from(weightsBefore[i]));
+    }
+    inner.dispose();
+  });
+
+  it('evaluate refuses non-finite probabilities and unlabelled rows, naming the row', async () => {
+    const model = bagOfTokensModel({ seed: 5 });
+    const data = syntheticBatches(1, 4, 1000, 5);
+    const unlabelled = syntheticBatches(1, 4, 1000, 5);
+    unlabelled[0][0].labels.fill(Number.NaN, 0, 3);
+    const noLabel = await evaluate(model, unlabelled).catch((e) => e);
+    expect(noLabel.code).toBe('BAD_INPUT');
+    expect(noLabel.message).toMatch(/row 'b0r0' has no label/);
+    const [, v] = [...model.trainableVariables()].at(-1)!;
+    tf.tidy(() => v.assign(tf.fill(v.shape, Number.NaN)));
+    const nan = await evaluate(model, data).catch((e) => e);
+    expect(nan.code).toBe('NON_FINITE');
+    expect(nan.where).toBe('b0r0');
+    expect(nan.message).toMatch(/probabilities for row 'b0r0' .* not finite/);
+    model.dispose();
+  });
+});
