@@ -35,6 +35,8 @@ export interface StepEvent {
   /** Bytes the backend had reserved at the peak (wasm heap, GPU buffers), when it reports them. */
   peakReservedBytes?: number;
   rssBytes: number;
+  /** Live tfjs tensors after the step: flat across steps, or something leaks. */
+  numTensors: number;
   gradNorm?: number;
   warmup: boolean;
 }

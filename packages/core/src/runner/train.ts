@@ -8,7 +8,7 @@
 import type { Backend } from '../backend.js';
 import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
-import type { tf } from '../tf.js';
+import { tf } from '../tf.js';
 import { type Accumulated, accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
 import { type BatchSource, batchRows } from './batch-source.js';
@@ -279,6 +279,7 @@ async function runStep(
     peakTensorBytes: probe.peakTensorBytes,
     peakReservedBytes: probe.peakReservedBytes || undefined,
     rssBytes: probe.peakRssBytes,
+    numTensors: tf.memory().numTensors,
     gradNorm,
     warmup,
   };
