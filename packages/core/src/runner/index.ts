@@ -33,6 +33,11 @@ export { clipByGlobalNorm, clipByGlobalNormAsync } from './grad-clip.js';
 export { type MemoryProbe, memoryProbe } from './memory-probe.js';
 export { accuracy, logLoss, percentile } from './metrics.js';
 export {
+  type CheckpointWarning,
+  type RestoreLatestOptions,
+  restoreLatest,
+} from './restore-latest.js';
+export {
   checkSchedule,
   LR_DECAYS,
   type LrDecay,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,9 +80,11 @@ describe('kill and resume', () => {
     );
     expect(want.size).toBe(steps);
     expect(mismatches).toEqual([]);
-    // No half-written checkpoint is ever visible under its final name.
-    expect(existsSync(join(dir, `step-${String(steps).padStart(8, '0')}`, 'checkpoint.json'))).toBe(
-      true,
-    );
+    // No half-written checkpoint is ever visible under its final name: the manifest is
+    // written last, inside the temp directory, and a killed write's temp directory is
+    // removed by the next save.
+    const last = join(dir, `step-${String(steps).padStart(8, '0')}`);
+    expect(readdirSync(last).sort()).toEqual(['checkpoint.json', 'manifest.json', 'tensors.bin']);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
 });
