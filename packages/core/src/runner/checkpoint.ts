@@ -96,8 +96,10 @@ export function restoreCheckpoint(
     }
     optimizerStep = saved;
   }
-  if (state.nextBatch !== undefined && !isCount(state.nextBatch)) {
-    throw bad('state.nextBatch', `is ${show(state.nextBatch)}, expected an integer >= 0`);
+  for (const field of ['nextBatch', 'checkpointEvery'] as const) {
+    if (state[field] !== undefined && !isCount(state[field])) {
+      throw bad(`state.${field}`, `is ${show(state[field])}, expected an integer >= 0`);
+    }
   }
   const modelState = state.model ?? undefined;
   if (modelState !== undefined && !isPlainObject(modelState)) {

@@ -74,7 +74,7 @@ describe('restoreLatest', () => {
       optimizer: t.optimizer,
       onWarning: (w) => warnings.push(w),
     });
-    expect(got).toEqual({ step: 2, location: newest });
+    expect(got).toMatchObject({ step: 2, location: newest });
     expect(warnings).toEqual([]);
     expect(values(t)).toEqual(saved.get(2));
     expect(t.optimizer.stepCount).toBe(20);
@@ -94,7 +94,7 @@ describe('restoreLatest', () => {
         optimizer: t.optimizer,
         onWarning: (w) => warnings.push(w),
       });
-      expect(got).toEqual({ step: 1, location: older });
+      expect(got).toMatchObject({ step: 1, location: older });
       expect(warnings).toHaveLength(1);
       expect(warnings[0].message).toContain(newest);
       expect(warnings[0].message).toMatch(problem);

@@ -27,22 +27,23 @@ export interface RestoreLatestOptions {
 
 /**
  * Loads the newest checkpoint of `store` that loads and validates into `model` (and
- * `optimizer`); returns its step and location, or undefined when the store has none. A
+ * `optimizer`); returns its step, location and run state, or undefined when the store has none. A
  * damaged checkpoint assigns nothing. Throws BAD_CHECKPOINT listing every checkpoint's
  * problem when none is intact; other errors (a bug, out of memory) are not a damaged
  * checkpoint and propagate at once.
  */
 export async function restoreLatest(
   options: RestoreLatestOptions,
-): Promise<{ step: number; location: string } | undefined> {
+): Promise<{ step: number; location: string; state: Record<string, unknown> } | undefined> {
   const { store, model, optimizer, onWarning } = options;
   const locations = store.list();
   if (locations.length === 0) return undefined;
   const problems: string[] = [];
   for (const [i, location] of locations.entries()) {
     try {
-      const step = restoreCheckpoint(await store.load(location), model, optimizer);
-      return { step, location };
+      const ckpt = await store.load(location);
+      const step = restoreCheckpoint(ckpt, model, optimizer);
+      return { step, location, state: ckpt.state };
     } catch (error) {
       if (!GftError.isInstance(error) || error.code !== 'BAD_CHECKPOINT') throw error;
       const where = error.where?.includes(location)

@@ -12,13 +12,14 @@ import { tf } from '../tf.js';
 import { type Accumulated, accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
 import { type BatchSource, batchRows } from './batch-source.js';
-import { restoreCheckpoint, snapshot } from './checkpoint.js';
+import { snapshot } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { type EvalData, evaluate } from './evaluate.js';
 import { listNames, nonFiniteNames } from './finite-guard.js';
 import { clipByGlobalNormAsync } from './grad-clip.js';
 import { memoryProbe } from './memory-probe.js';
 import { percentile } from './metrics.js';
+import { restoreLatest } from './restore-latest.js';
 import { checkSchedule, learningRate, type ScheduleOptions } from './schedule.js';
 import { type TrainableModel, variableBytes, variableParams } from './trainable-model.js';
 
@@ -72,12 +73,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const optimizer = adamW(params, options.optimizer);
   const probe = memoryProbe(options.backend);
   const timingWarmup = options.timingWarmupSteps ?? 1;
-  const every = options.checkpoint?.everySteps ?? 0;
+  let every = options.checkpoint?.everySteps ?? 0;
 
   let startStep = 0;
   if (options.resume && options.checkpoint) {
-    const ckpt = await options.checkpoint.store.loadLatest();
-    if (ckpt) startStep = restoreCheckpoint(ckpt, model, optimizer);
+    const restored = await restoreLatest({
+      store: options.checkpoint.store,
+      model,
+      optimizer,
+      onWarning: (w) => emit({ type: 'warning', time: Date.now(), ...w }),
+    });
+    if (restored) {
+      startStep = restored.step;
+      // Resuming without a cadence keeps the one the checkpoint was written with.
+      if (every === 0) every = Number(restored.state.checkpointEvery ?? 0);
+    }
+    if (every === 0) {
+      throw new GftError(
+        'BAD_CONFIG',
+        `resuming ${restored ? `from ${restored.location}` : `with no checkpoint in ${options.checkpoint.store.latestLocation() ?? 'the checkpoint directory'}`} without a checkpoint cadence would write no checkpoint; set checkpoint.everySteps (--checkpointEvery)`,
+        { where: 'checkpointEvery' },
+      );
+    }
   }
 
   emit({
@@ -100,7 +117,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const saveCheckpoint = async (step: number) => {
     if (!options.checkpoint) return;
     const path = await options.checkpoint.store.save(
-      await snapshot(step, model, optimizer, { seed: options.seed, nextBatch: step }),
+      await snapshot(step, model, optimizer, {
+        seed: options.seed,
+        nextBatch: step,
+        checkpointEvery: every,
+      }),
     );
     emit({ type: 'checkpoint', time: Date.now(), step, path });
   };
