@@ -318,7 +318,7 @@ async function trainThenPredict() {
   const csv = join(OUT, 'test.csv');
   const ids = writeTestCsv(csv);
   const out = join(OUT, 'predict');
-  // --evalRows caps predict's rows too, unlabelled files included (default 4); 0 is every row.
+  // No row cap: a submission holds every id of the file.
   const predict = await gft([
     'predict',
     ...model,
@@ -326,8 +326,6 @@ async function trainThenPredict() {
     ckpt,
     '--data',
     csv,
-    '--evalRows',
-    '0',
     '--out',
     out,
     '--json',

@@ -49,7 +49,13 @@ export {
   readArena,
   readArenaAll,
 } from './read-arena.js';
-export { type BadRow, BadRowError, type OnBadRow } from './readers/bad-row.js';
+export {
+  type BadRow,
+  BadRowError,
+  describeBadRow,
+  type OnBadRow,
+  whereOf,
+} from './readers/bad-row.js';
 export { DEFAULT_MAX_FIELD_CHARS, parseArenaRow, RowProblem } from './readers/parse-row.js';
 export {
   ARENA_COLUMNS,

@@ -8,15 +8,18 @@
 import { availableParallelism } from 'node:os';
 import {
   type ArenaRecord,
+  type BadRow,
   createTokenizerPool,
+  describeBadRow,
   type JudgeRow,
   kFoldSplits,
   readArena,
   syntheticArena,
   tokenizeArena,
+  whereOf,
 } from '@gft/arena';
 import { GftError, type TokenizedRow, type Tokenizer } from '@gft/core';
-import type { RunConfig } from './config.js';
+import { DEFAULT_TRAIN_EVAL_ROWS, evalRowsFor, type RunConfig } from './config.js';
 
 /** Tokenized rows of one run: train, validation and (swapAverage) the validation mirrors. */
 export interface RunRows {
@@ -37,14 +40,26 @@ export type RowsPurpose = 'train' | 'eval' | 'predict';
 
 /**
  * Synthetic rows to generate when `rows` is 0: enough for every step to see fresh rows
- * (`steps * batchSize` in the train folds) and `evalRows` in the validation fold.
+ * (`steps * batchSize` in the train folds) and the validation rows in the validation fold.
  */
 export function syntheticRowCount(config: RunConfig, purpose: RowsPurpose): number {
   if (config.rows > 0) return config.rows;
   const k = config.folds;
   const trainNeed =
     purpose === 'train' ? Math.ceil((config.steps * config.batchSize * k) / (k - 1)) : 0;
-  return Math.max(trainNeed, Math.max(1, config.evalRows) * k);
+  const evalRows = purpose === 'predict' ? 0 : evalRowsFor(config, purpose);
+  return Math.max(trainNeed, Math.max(1, evalRows || DEFAULT_TRAIN_EVAL_ROWS) * k);
+}
+
+/** A submission must hold every id: rows that cannot be read fail `predict`, all named at once. */
+function incompleteSubmission(file: string, bad: readonly BadRow[]): GftError {
+  const shown = bad.slice(0, 10).map((b) => `  ${describeBadRow(b)}`);
+  const more = bad.length > shown.length ? [`  ... and ${bad.length - shown.length} more`] : [];
+  return new GftError(
+    'BAD_INPUT',
+    `${file}: ${bad.length} row(s) cannot be read, so a submission would miss their ids; fix or remove them:\n${[...shown, ...more].join('\n')}`,
+    { where: whereOf(bad[0]) },
+  );
 }
 
 async function readRecords(
@@ -60,23 +75,28 @@ async function readRecords(
     };
   }
   const records: ArenaRecord[] = [];
-  let skipped = 0;
+  const bad: BadRow[] = [];
   for await (const r of readArena(config.data, {
     onBadRow: 'skip',
-    onSkip: (bad) => {
-      skipped++;
-      process.stderr.write(`gft: skipped ${bad.file} row ${bad.row}: ${bad.reason}\n`);
+    // Training and evaluation learn from / score against labels; prediction writes them.
+    labels: purpose === 'predict' ? 'optional' : 'require',
+    onSkip: (row) => {
+      bad.push(row);
+      if (purpose !== 'predict') {
+        process.stderr.write(`gft: skipped ${describeBadRow(row)}\n`);
+      }
     },
   })) {
     records.push(r);
     if (config.rows > 0 && records.length >= config.rows) break;
   }
+  if (purpose === 'predict' && bad.length > 0) throw incompleteSubmission(config.data, bad);
   if (records.length === 0) {
     throw new GftError('BAD_INPUT', `${config.data}: no readable arena rows`, {
       where: config.data,
     });
   }
-  return { records, skipped, source: config.data };
+  return { records, skipped: bad.length, source: config.data };
 }
 
 /** Worker threads actually used: more than cores - 1 only adds contention. */
@@ -85,27 +105,19 @@ export function effectiveWorkers(requested: number): number {
 }
 
 /**
- * Records -> tokenized rows. `train`: the k-fold train part and up to `evalRows` of the
- * validation fold. `eval`: the validation fold (capped by `evalRows` when > 0). `predict`:
- * every record of an unlabelled file (a Kaggle test set), else the validation fold.
+ * Records -> tokenized rows. `train`: the k-fold train part and up to `evalRows` (default 4)
+ * of the validation fold. `eval`: the validation fold (capped by `evalRows` when > 0).
+ * `predict`: every record, labelled or not (a Kaggle test set; a submission holds every id).
  */
 export async function loadRunRows(
   config: RunConfig,
   tokenizer: Tokenizer,
   purpose: RowsPurpose,
 ): Promise<RunRows> {
-  if (config.fold >= config.folds) {
-    throw new GftError(
-      'BAD_CONFIG',
-      `field 'fold' must be below 'folds' (${config.folds}); got ${config.fold}`,
-      { where: 'fold' },
-    );
-  }
   const { records, skipped, source } = await readRecords(config, purpose);
-  const unlabelled = records.every((r) => r.label === undefined);
   let trainRecords: ArenaRecord[] = [];
   let evalRecords: ArenaRecord[];
-  if (purpose === 'predict' && unlabelled) {
+  if (purpose === 'predict') {
     evalRecords = records;
   } else {
     if (records.length < config.folds) {
@@ -118,9 +130,9 @@ export async function loadRunRows(
     const split = kFoldSplits(records, { k: config.folds, seed: config.seed })[config.fold];
     trainRecords = purpose === 'train' ? split.train.map((i) => records[i]) : [];
     evalRecords = split.valid.map((i) => records[i]);
+    const cap = evalRowsFor(config, purpose);
+    evalRecords = evalRecords.slice(0, purpose === 'train' ? cap : cap || evalRecords.length);
   }
-  const evalCap = purpose === 'train' ? config.evalRows : config.evalRows || evalRecords.length;
-  evalRecords = evalRecords.slice(0, evalCap);
 
   const all = [...trainRecords, ...evalRecords];
   // One pool for both passes, so workers start once.

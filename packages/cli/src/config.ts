@@ -41,7 +41,8 @@ export interface RunConfig {
   activationCheckpointing: boolean;
   checkpointDir?: string;
   checkpointEvery: number;
-  evalRows: number;
+  /** Validation rows to evaluate; default 4 for train / bench, every row for eval (evalRowsFor). */
+  evalRows?: number;
   swapAverage: boolean;
   out: string;
   adapters: string[];
@@ -83,7 +84,6 @@ export const DEFAULT_CONFIG: RunConfig = {
   seed: 0,
   activationCheckpointing: true,
   checkpointEvery: 0,
-  evalRows: 4,
   swapAverage: false,
   out: 'gft-out',
   adapters: ['full-ft', 'lora', 'qlora'],
@@ -92,6 +92,14 @@ export const DEFAULT_CONFIG: RunConfig = {
   allowFailures: false,
   r: 16,
 };
+
+/** Train and bench evaluate a few rows after training by default; `gft eval` every row. */
+export const DEFAULT_TRAIN_EVAL_ROWS = 4;
+
+/** The validation-row cap of a purpose; 0 means none for train, all for eval. */
+export function evalRowsFor(config: RunConfig, purpose: 'train' | 'eval'): number {
+  return config.evalRows ?? (purpose === 'train' ? DEFAULT_TRAIN_EVAL_ROWS : 0);
+}
 
 type Kind =
   | 'string'
@@ -127,7 +135,7 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   data: { kind: 'string', help: "'synthetic' or an arena .csv / .jsonl / .parquet file" },
   rows: {
     kind: 'int0',
-    help: 'records: synthetic rows to make / first N of the file (0: enough / all)',
+    help: 'records: synthetic rows to make / first N of the file (0: enough / all; predict: every row)',
   },
   folds: { kind: 'int2', help: 'k of the k-fold train / validation split' },
   fold: { kind: 'int0', help: 'which fold validates (0..folds-1)' },
@@ -145,10 +153,13 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   seed: { kind: 'int0', help: 'seed for init, data and shuffles' },
   activationCheckpointing: { kind: 'boolean', help: 'recompute each layer in backward' },
   checkpointDir: { kind: 'string', help: 'where training checkpoints go' },
-  checkpointEvery: { kind: 'int0', help: 'checkpoint every N steps (0: never)' },
+  checkpointEvery: {
+    kind: 'int0',
+    help: 'checkpoint every N steps (0: never; with --resume: the cadence the checkpoint was written with)',
+  },
   evalRows: {
     kind: 'int0',
-    help: 'validation rows to evaluate (train: 0 = no eval; eval/predict: 0 = all)',
+    help: 'validation rows to evaluate (train/bench: default 4, 0 = no eval; eval: default 0 = all)',
   },
   swapAverage: { kind: 'boolean', help: 'average eval with the A/B-swapped input' },
   out: { kind: 'string', help: 'output directory' },

@@ -1,7 +1,7 @@
 /**
  * The `gft` command line: parses flags (node:util parseArgs), merges them over a JSON
- * config file, dispatches to a command and maps failures to exit codes (1: the run
- * failed, or any bench cell did, 2: bad usage or config). Returns the exit code instead of exiting, for tests.
+ * config file, checks options that conflict, dispatches to a command and maps failures to
+ * the exit-code table (exit-codes.ts). Returns the exit code instead of exiting, for tests.
  */
 import { parseArgs } from 'node:util';
 import { GftError } from '@gft/core';
@@ -13,6 +13,8 @@ import { formatPlugins, pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import { CONFIG_FIELDS, loadConfig, type RunConfig } from './config.js';
 import { resolveAutoBackend } from './default-backend.js';
+import { EXIT, exitCodeHelp, exitCodeOf } from './exit-codes.js';
+import { checkOptionRules } from './option-rules.js';
 import { progressReporter } from './progress.js';
 import { cliRegistry } from './registry.js';
 
@@ -102,8 +104,11 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
   },
   predict: {
     summary:
-      'write <out>/submission.csv (id,winner_model_a,winner_model_b,winner_tie) for an unlabelled file, or the validation fold',
-    fields: [...EVAL_FIELDS, 'out'],
+      'write <out>/submission.csv (id,winner_model_a,winner_model_b,winner_tie) for every row of --data, or fail naming the rows it cannot read',
+    fields: [
+      ...EVAL_FIELDS.filter((f) => f !== 'evalRows' && f !== 'folds' && f !== 'fold'),
+      'out',
+    ],
   },
   'data preview': {
     summary:
@@ -150,10 +155,18 @@ function usage(command?: string): string {
     for (const f of c.fields) lines.push(`  --${f.padEnd(24)} ${CONFIG_FIELDS[f].help}`);
     const sw = c.fields.find((f) => CONFIG_FIELDS[f].kind === 'boolean');
     if (sw) lines.push(`  (true/false options alone mean true: --${sw} is --${sw} true)`);
+    if (command === 'train') {
+      lines.push(
+        '  --resume                  continue from the newest intact checkpoint in --checkpointDir (fresh start when there is none);',
+        '                            without --checkpointEvery it keeps the cadence the checkpoint was written with',
+      );
+    }
     lines.push(
       '  --config FILE             JSON config; flags override it',
-      '  --json                    machine-readable output',
+      '  --json                    machine-readable output (errors: {"error": {code, message, where}})',
       '  --help',
+      '',
+      exitCodeHelp(),
     );
     return lines.join('\n');
   }
@@ -164,7 +177,25 @@ function usage(command?: string): string {
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(14)} ${c.summary}`),
     '',
     'gft <command> --help for its options.',
+    '',
+    exitCodeHelp(),
   ].join('\n');
+}
+
+/** Prints a failure (a GftError, or a bug) and returns its exit code from the table. */
+export function reportFailure(command: string, e: unknown, json: boolean): number {
+  const gft = GftError.isInstance(e) ? e : undefined;
+  const code = gft?.code ?? 'INTERNAL';
+  const message = (e as Error)?.message ?? String(e);
+  const where = gft?.where ?? command;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ error: { code, message, where } })}\n`);
+  } else {
+    const bug = code === 'INTERNAL' ? ' (a bug in gft or a plugin; please report it)' : '';
+    process.stderr.write(`gft ${command}: ${code}${bug}: ${message}\n`);
+    if (!gft && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  }
+  return exitCodeOf(code);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -177,13 +208,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
   }
   if (!COMMANDS[name]) {
     process.stderr.write(
       `gft: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
     );
-    return 2;
+    return EXIT.usage;
   }
   const options: Record<string, { type: 'string' | 'boolean' }> = {
     config: { type: 'string' },
@@ -202,21 +233,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     }));
   } catch (e) {
     process.stderr.write(`gft ${name}: ${(e as Error).message}\n${usage(name)}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (values.help) {
     process.stdout.write(`${usage(name)}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const json = values.json === true;
   const { config: file, json: _j, help: _h, resume, ...flags } = values;
   const print = (result: unknown, text: string) =>
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${text}\n`);
   try {
-    const config = await resolveAutoBackend(
-      loadConfig(file as string | undefined, flags),
-      cliRegistry(),
-      (line) => process.stderr.write(`${line}\n`),
+    const loaded = loadConfig(file as string | undefined, flags);
+    checkOptionRules(loaded, {
+      batches: COMMANDS[name].fields.includes('maxTokens'),
+      resume: resume === true,
+    });
+    const config = await resolveAutoBackend(loaded, cliRegistry(), (line) =>
+      process.stderr.write(`${line}\n`),
     );
     switch (name) {
       case 'train': {
@@ -226,7 +260,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             r.summary,
             `done: ${r.summary.steps} steps, final loss ${r.summary.finalLoss.toFixed(4)}, ${Math.round(r.summary.realTokensPerSecond)} real tokens/s`,
           );
-        return 0;
+        return EXIT.ok;
       }
       case 'bench': {
         const r = await benchCommand(config, (l) => !json && process.stderr.write(`${l}\n`));
@@ -234,14 +268,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           r,
           `wrote ${r.jsonl}, ${r.markdown}, ${r.html} (${r.cells} cells, ${r.failed} failed, ${(r.wallMs / 1000).toFixed(1)} s)`,
         );
-        if (r.failed === 0) return 0;
+        if (r.failed === 0) return EXIT.ok;
         if (!json) {
           process.stderr.write(
             `gft bench: ${r.failed} of ${r.cells} cells failed: ${r.failures.map((f) => `${f.id} (${f.code})`).join(', ')}` +
               `${config.allowFailures ? '' : '; exit code 1 (--allowFailures exits 0)'}\n`,
           );
         }
-        return config.allowFailures ? 0 : 1;
+        return config.allowFailures ? EXIT.ok : EXIT.runFailed;
       }
       case 'eval': {
         const r = await evalCommand(config);
@@ -249,7 +283,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           r,
           `eval at step ${r.step}: log loss ${r.logLoss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(1)}% (${r.rows} rows)`,
         );
-        return 0;
+        return EXIT.ok;
       }
       case 'predict': {
         const r = await predictCommand(config);
@@ -257,31 +291,27 @@ export async function main(argv: readonly string[]): Promise<number> {
           r,
           `wrote ${r.out} (${r.rows} rows of ${r.data}${r.swapAveraged ? ', A/B-swap averaged' : ''})`,
         );
-        return 0;
+        return EXIT.ok;
       }
       case 'data preview': {
         const r = await dataPreviewCommand(config);
         print(r, formatDataPreview(r));
-        return 0;
+        return EXIT.ok;
       }
       case 'memory': {
         const r = await memoryCommand(config);
         print(r, formatMemory(r));
-        return 0;
+        return EXIT.ok;
       }
       case 'plugins': {
         const r = pluginsCommand();
         print(r, formatPlugins(r));
-        return 0;
+        return EXIT.ok;
       }
       default:
         throw new GftError('INTERNAL', `gft ${name}: command listed but not dispatched`);
     }
   } catch (e) {
-    const code = GftError.isInstance(e) ? e.code : 'INTERNAL';
-    const message = (e as Error).message;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    else process.stderr.write(`gft ${name}: ${code}: ${message}\n`);
-    return code === 'BAD_CONFIG' ? 2 : 1;
+    return reportFailure(name, e, json);
   }
 }

@@ -5,31 +5,28 @@ import {
   evaluate,
   GftError,
   predict,
+  restoreLatest,
   type TrainableModel,
-  tf,
 } from '@gft/core';
 import { loadRunRows, type RowsPurpose } from '../arena-data.js';
 import type { RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
 import { buildModel, checkVocab, evalBatches, pluginSet } from '../session.js';
 
+/** Restores the newest intact checkpoint of `dir` (parameters only); warns for damaged newer ones. */
 async function restoreParams(model: TrainableModel, dir: string): Promise<number> {
-  const ckpt = await directoryCheckpointStore(dir).loadLatest();
-  if (!ckpt)
+  const restored = await restoreLatest({
+    store: directoryCheckpointStore(dir),
+    model,
+    onWarning: (w) => process.stderr.write(`gft: warning: ${w.message}\n`),
+  });
+  if (!restored)
     throw new GftError(
       'BAD_CHECKPOINT',
       `no checkpoint in ${dir} (expected step-NNNNNNNN/ folders written by gft train)`,
       { where: dir },
     );
-  for (const [name, v] of model.trainableVariables()) {
-    const t = ckpt.tensors.get(`param.${name}`);
-    if (!t)
-      throw new GftError('BAD_CHECKPOINT', `checkpoint in ${dir} has no tensor for '${name}'`, {
-        where: name,
-      });
-    tf.tidy(() => v.assign(tf.tensor(t.data, v.shape, v.dtype)));
-  }
-  return ckpt.step;
+  return restored.step;
 }
 
 /** The model (restored when --checkpointDir is given) and the validation (or test) rows. */

@@ -6,7 +6,7 @@ import {
   train,
 } from '@gft/core';
 import { loadRunRows, type RunRows } from '../arena-data.js';
-import type { RunConfig } from '../config.js';
+import { evalRowsFor, type RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
 import { buildModel, checkVocab, evalBatches, pluginSet, trainSource } from '../session.js';
 
@@ -26,7 +26,7 @@ export async function trainCommand(
   try {
     checkVocab([...data.train, ...data.eval], vocabSize, config);
     const evaluation =
-      config.evalRows > 0 && data.eval.length > 0
+      evalRowsFor(config, 'train') > 0 && data.eval.length > 0
         ? {
             data: evalBatches(data.eval, config, set),
             swapped: data.evalSwapped && evalBatches(data.evalSwapped, config, set),
@@ -40,8 +40,9 @@ export async function trainCommand(
       optimizer: { weightDecay: config.weightDecay },
       clipGradNorm: config.clipGradNorm,
       timingWarmupSteps: config.warmupSteps,
+      // With --resume and no --checkpointEvery the runner keeps the checkpoint's own cadence.
       checkpoint:
-        config.checkpointDir && config.checkpointEvery > 0
+        config.checkpointDir && (config.checkpointEvery > 0 || resume)
           ? {
               store: directoryCheckpointStore(config.checkpointDir),
               everySteps: config.checkpointEvery,
