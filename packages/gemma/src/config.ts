@@ -1,8 +1,11 @@
 /**
  * The model configuration gft computes with, and its reading from a Hugging Face
- * `config.json` (model_type `gemma` or `gemma2`). Not the presets (presets.ts).
+ * `config.json` (model_type `gemma` or `gemma2`), every field it uses checked for type and
+ * range (hf-fields.ts). Not the presets (presets.ts).
  */
 import { GftError, listChoices } from '@gft/core';
+import { jsonPreview } from '@gft/safetensors';
+import { HfFields } from './hf-fields.js';
 
 export type GemmaFamily = 'gemma' | 'gemma2';
 export type AttentionKind = 'sliding_attention' | 'full_attention';
@@ -48,35 +51,33 @@ export function attentionScale(config: GemmaConfig): number {
   return s ** -0.5;
 }
 
-function num(
-  json: Record<string, unknown>,
-  field: string,
-  file: string,
-  fallback?: number,
-): number {
-  const v = json[field];
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (v === undefined && fallback !== undefined) return fallback;
-  throw new GftError(
-    'BAD_CONFIG',
-    `${file}: field '${field}' must be a number, got ${JSON.stringify(v)}`,
-    {
-      where: `${file}#${field}`,
-    },
-  );
-}
+const ATTENTION_KINDS: AttentionKind[] = ['sliding_attention', 'full_attention'];
+
+/**
+ * Spellings of the tanh-approximated GELU Gemma uses (same formula in transformers). Exact
+ * `gelu` would differ, so it is rejected rather than silently computed as tanh.
+ */
+const TANH_GELU = ['gelu_pytorch_tanh', 'gelu_new', 'gelu_fast'];
 
 /** Reads a Hugging Face Gemma / Gemma-2 `config.json` object. `file` is named in errors. */
 export function configFromHf(json: Record<string, unknown>, file = 'config.json'): GemmaConfig {
-  const family = json.model_type as GemmaFamily;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new GftError(
+      'BAD_CONFIG',
+      `${file}: must be a JSON object (a Hugging Face config), got ${jsonPreview(json)}`,
+      { where: file },
+    );
+  }
+  const f = new HfFields(json, file);
+  const family = f.get('model_type') as GemmaFamily;
   if (!FAMILIES.includes(family)) {
     throw new GftError(
       'BAD_CONFIG',
-      `${file}: model_type '${String(json.model_type)}' is not supported (supported: ${listChoices(FAMILIES)})`,
+      `${file}: model_type ${typeof family === 'string' ? `'${family}'` : jsonPreview(family)} is not supported (supported: ${listChoices(FAMILIES)})`,
       { where: `${file}#model_type` },
     );
   }
-  if (json.tie_word_embeddings === false) {
+  if (f.get('tie_word_embeddings') === false) {
     throw new GftError(
       'BAD_CONFIG',
       `${file}: tie_word_embeddings false is not supported (Gemma ties them)`,
@@ -85,33 +86,63 @@ export function configFromHf(json: Record<string, unknown>, file = 'config.json'
       },
     );
   }
-  const hiddenSize = num(json, 'hidden_size', file);
-  const numHeads = num(json, 'num_attention_heads', file);
+  const hiddenSize = f.positiveInt('hidden_size');
+  const numHeads = f.positiveInt('num_attention_heads');
+  const vocabSize = f.positiveInt('vocab_size');
+  const numKvHeads = f.positiveInt('num_key_value_heads', numHeads);
+  if (numHeads % numKvHeads !== 0)
+    f.fail('num_key_value_heads', `a divisor of num_attention_heads (${numHeads})`);
+  if (f.get('head_dim') === undefined && hiddenSize % numHeads !== 0) {
+    f.fail(
+      'head_dim',
+      `set when hidden_size (${hiddenSize}) is not a multiple of num_attention_heads (${numHeads})`,
+    );
+  }
+  const headDim = f.positiveInt('head_dim', hiddenSize / numHeads);
+  if (headDim % 2 !== 0) f.fail('head_dim', 'even (RoPE rotates pairs of dimensions)', headDim);
+  const padTokenId = f.unset('pad_token_id') ? 0 : (f.get('pad_token_id') as number);
+  if (!Number.isSafeInteger(padTokenId) || padTokenId < 0 || padTokenId >= vocabSize)
+    f.fail('pad_token_id', `a token id in [0, ${vocabSize}) or null`);
+  f.onlyUnsetOr('tie_word_embeddings', true, 'Gemma ties the LM head to the embedding');
+  // transformers ignores the legacy `hidden_act` for Gemma and reads hidden_activation only.
+  f.optionalChoice('hidden_activation', TANH_GELU);
+  f.onlyUnsetOr('attention_bias', false, 'Gemma projections have no bias');
+  f.onlyUnsetOr('rope_scaling', null, 'gft computes plain RoPE');
+  // Not used (RoPE tables are built per batch), but a bad value means a damaged file.
+  if (!f.unset('max_position_embeddings')) f.positiveInt('max_position_embeddings');
   const config: GemmaConfig = {
     family,
-    vocabSize: num(json, 'vocab_size', file),
+    vocabSize,
     hiddenSize,
-    intermediateSize: num(json, 'intermediate_size', file),
-    numLayers: num(json, 'num_hidden_layers', file),
+    intermediateSize: f.positiveInt('intermediate_size'),
+    numLayers: f.positiveInt('num_hidden_layers'),
     numHeads,
-    numKvHeads: num(json, 'num_key_value_heads', file, numHeads),
-    headDim: num(json, 'head_dim', file, hiddenSize / numHeads),
-    rmsNormEps: num(json, 'rms_norm_eps', file, 1e-6),
-    ropeTheta: num(json, 'rope_theta', file, 10000),
-    numLabels: num(json, 'num_labels', file, 3),
-    padTokenId: num(json, 'pad_token_id', file, 0),
+    numKvHeads,
+    headDim,
+    rmsNormEps: f.positiveNumber('rms_norm_eps', 1e-6),
+    ropeTheta: f.positiveNumber('rope_theta', 10000),
+    numLabels: f.positiveInt('num_labels', 3),
+    padTokenId,
   };
   if (family === 'gemma2') {
-    config.queryPreAttnScalar = num(json, 'query_pre_attn_scalar', file, config.headDim);
-    config.slidingWindow = num(json, 'sliding_window', file, 4096);
-    config.attnSoftcap =
-      json.attn_logit_softcapping == null ? 0 : num(json, 'attn_logit_softcapping', file);
-    config.finalSoftcap =
-      json.final_logit_softcapping == null ? 0 : num(json, 'final_logit_softcapping', file);
-    if (Array.isArray(json.layer_types)) config.layerTypes = json.layer_types as AttentionKind[];
+    config.queryPreAttnScalar = f.positiveNumber('query_pre_attn_scalar', config.headDim);
+    config.slidingWindow = f.positiveInt('sliding_window', 4096);
+    // null (or absent) means no cap; a cap of 0 or below would flip or flatten the logits.
+    config.attnSoftcap = f.optionalPositiveNumber('attn_logit_softcapping') ?? 0;
+    config.finalSoftcap = f.optionalPositiveNumber('final_logit_softcapping') ?? 0;
+    if (!f.unset('layer_types')) config.layerTypes = layerTypesOf(f, config.numLayers);
   }
   validateConfig(config, file);
   return config;
+}
+
+function layerTypesOf(f: HfFields, numLayers: number): AttentionKind[] {
+  const v = f.get('layer_types');
+  const mustBe = `a list of ${numLayers} entries (one per layer), each ${ATTENTION_KINDS.join(' or ')}`;
+  if (!Array.isArray(v) || v.length !== numLayers) return f.fail('layer_types', mustBe);
+  const bad = v.findIndex((k) => !(ATTENTION_KINDS as unknown[]).includes(k));
+  if (bad >= 0) f.fail('layer_types', `${mustBe}; entry ${bad} is not`);
+  return [...v];
 }
 
 /** Checks the invariants the model relies on; errors name the field. */
@@ -127,15 +158,41 @@ export function validateConfig(config: GemmaConfig, where = 'config'): void {
     'numHeads',
     'numKvHeads',
     'headDim',
+    'numLabels',
   ] as const) {
-    if (!Number.isInteger(config[f]) || config[f] <= 0)
+    if (!Number.isSafeInteger(config[f]) || config[f] <= 0)
       bad(f, `must be a positive integer, got ${config[f]}`);
   }
   if (config.numHeads % config.numKvHeads !== 0)
     bad('numKvHeads', `(${config.numKvHeads}) must divide numHeads (${config.numHeads})`);
   if (config.headDim % 2 !== 0) bad('headDim', `must be even for RoPE, got ${config.headDim}`);
-  if (config.layerTypes && config.layerTypes.length !== config.numLayers) {
-    bad('layerTypes', `has ${config.layerTypes.length} entries for ${config.numLayers} layers`);
+  // Written as !(x > 0) so that NaN fails too.
+  for (const f of ['rmsNormEps', 'ropeTheta'] as const) {
+    if (!(Number.isFinite(config[f]) && config[f] > 0))
+      bad(f, `must be a finite number > 0, got ${config[f]}`);
+  }
+  if (!Number.isSafeInteger(config.padTokenId) || config.padTokenId < 0)
+    bad('padTokenId', `must be a token id (integer >= 0), got ${config.padTokenId}`);
+  const q = config.queryPreAttnScalar;
+  if (q !== undefined && !(Number.isFinite(q) && q > 0))
+    bad('queryPreAttnScalar', `must be a finite number > 0, got ${q}`);
+  const w = config.slidingWindow;
+  if (w !== undefined && !(Number.isSafeInteger(w) && w > 0))
+    bad('slidingWindow', `must be a positive integer, got ${w}`);
+  for (const f of ['attnSoftcap', 'finalSoftcap'] as const) {
+    const cap = config[f];
+    if (cap !== undefined && !(Number.isFinite(cap) && cap >= 0))
+      bad(f, `must be a finite number > 0, or 0 for no cap, got ${cap}`);
+  }
+  if (config.layerTypes) {
+    if (config.layerTypes.length !== config.numLayers)
+      bad('layerTypes', `has ${config.layerTypes.length} entries for ${config.numLayers} layers`);
+    const i = config.layerTypes.findIndex((k) => !ATTENTION_KINDS.includes(k));
+    if (i >= 0)
+      bad(
+        'layerTypes',
+        `entry ${i} is '${config.layerTypes[i]}', not one of ${ATTENTION_KINDS.join(', ')}`,
+      );
   }
 }
 

@@ -29,6 +29,9 @@ function openError(dir: string, name: string, bytes: Uint8Array): SafetensorsErr
   throw new Error(`${name}: expected openSafetensors to throw`);
 }
 
+/** JSON.parse accepts this; a recursive JSON.stringify of it overflows the stack. */
+const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+
 describe('bad safetensors files are rejected with the file and the problem named', () => {
   let dir: string;
   let cleanup: () => void;
@@ -150,6 +153,30 @@ describe('bad safetensors files are rejected with the file and the problem named
       /data section is 10 bytes but the tensors cover only 4: 6 trailing bytes/,
     ],
     [
+      'shape nested deeper than JSON.stringify can recurse',
+      () => rawFile(`{"w":{"dtype":"F32","shape":${deep},"data_offsets":[0,4]}}`, 4),
+      /shape must be an array of non-negative integers, got \[+…\]+$/,
+      'w',
+    ],
+    [
+      'dtype nested deeper than JSON.stringify can recurse',
+      () => rawFile(`{"w":{"dtype":${deep},"shape":[1],"data_offsets":[0,4]}}`, 4),
+      /unknown dtype \[+…\]+;/,
+      'w',
+    ],
+    [
+      'data_offsets nested deeper than JSON.stringify can recurse',
+      () => rawFile(`{"w":{"dtype":"F32","shape":[1],"data_offsets":${deep}}}`, 4),
+      /data_offsets must be \[begin, end\]/,
+      'w',
+    ],
+    [
+      'a megabyte dtype string',
+      () => rawFile({ w: entry('x'.repeat(1 << 20), [1], 0, 4) }, 4),
+      /unknown dtype "x{100,}…; supported/,
+      'w',
+    ],
+    [
       'metadata not strings',
       () => rawFile({ __metadata__: { n: 3 } }, 0),
       /__metadata__.n must be a string, got a number/,
@@ -166,6 +193,8 @@ describe('bad safetensors files are rejected with the file and the problem named
       const e = openError(dir, `${label.replace(/\W+/g, '-')}.safetensors`, build());
       expect(e.message).toMatch(pattern);
       expect(e.tensor).toBe(tensor);
+      // Bounded whatever the header holds: the file and tensor name plus a short preview.
+      expect(e.message.length).toBeLessThan(e.file.length + 600);
       if (tensor !== undefined) expect(e.message).toContain(`tensor '${tensor}'`);
     });
   }

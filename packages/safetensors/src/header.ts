@@ -9,6 +9,7 @@
  * as the reference implementation requires.
  */
 import { dtypeSize, isSafetensorsDtype, SAFETENSORS_DTYPES } from './dtype.js';
+import { jsonPreview } from './json-preview.js';
 import { badCheckpoint } from './safetensors-error.js';
 import { compareCodePoints } from './sort-names.js';
 import type { TensorInfo } from './tensor-reader.js';
@@ -128,14 +129,14 @@ function parseEntry(
   if (!isSafetensorsDtype(dtype)) {
     throw badCheckpoint(
       file,
-      `unknown dtype ${JSON.stringify(dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`,
+      `unknown dtype ${jsonPreview(dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`,
       name,
     );
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw badCheckpoint(
       file,
-      `shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`,
+      `shape must be an array of non-negative integers, got ${jsonPreview(shape)}`,
       name,
     );
   }
@@ -147,7 +148,7 @@ function parseEntry(
   ) {
     throw badCheckpoint(
       file,
-      `data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`,
+      `data_offsets must be [begin, end] with 0 <= begin <= end, got ${jsonPreview(offsets)}`,
       name,
     );
   }
@@ -156,13 +157,13 @@ function parseEntry(
   for (const dim of shape as number[]) {
     expected *= dim;
     if (!Number.isSafeInteger(expected)) {
-      throw badCheckpoint(file, `shape ${JSON.stringify(shape)} is too large to address`, name);
+      throw badCheckpoint(file, `shape ${jsonPreview(shape)} is too large to address`, name);
     }
   }
   if (expected !== end - begin) {
     throw badCheckpoint(
       file,
-      `shape ${JSON.stringify(shape)} x ${dtype} (${dtypeSize(dtype)} bytes) needs ${expected} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`,
+      `shape ${jsonPreview(shape)} x ${dtype} (${dtypeSize(dtype)} bytes) needs ${expected} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`,
       name,
     );
   }

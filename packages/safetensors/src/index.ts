@@ -1,6 +1,7 @@
 /**
  * @gft/safetensors: read and write safetensors files (single, sharded, in memory) with
- * per-tensor positioned reads, and bf16/f16 <-> f32 conversion.
+ * per-tensor positioned reads, bf16/f16 <-> f32 conversion, and the finiteness check
+ * weight loaders apply to what they decode.
  */
 export { writeFileAtomic } from './atomic-write.js';
 export { closeNames } from './close-names.js';
@@ -13,6 +14,7 @@ export {
   type SafetensorsDtype,
 } from './dtype.js';
 export { openSafetensors } from './file-reader.js';
+export { firstNonFinite, requireFinite } from './finite.js';
 export {
   bf16ToF32,
   f16ToF32,
@@ -22,6 +24,7 @@ export {
   f32ToF16,
 } from './half-float.js';
 export { MAX_HEADER_BYTES, type ParsedHeader } from './header.js';
+export { jsonPreview } from './json-preview.js';
 export { INDEX_FILE_NAME, openCheckpoint, SINGLE_FILE_NAME } from './open-checkpoint.js';
 export { openSafetensorsBytes, parseSafetensors } from './parse-safetensors.js';
 export {

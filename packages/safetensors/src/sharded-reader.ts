@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { suggestionText } from './close-names.js';
 import type { NativeArray } from './dtype.js';
 import { openSafetensors } from './file-reader.js';
+import { jsonPreview, jsonText } from './json-preview.js';
 import { badCheckpoint, SafetensorsError } from './safetensors-error.js';
 import { sortNames } from './sort-names.js';
 import type { TensorInfo, TensorReader } from './tensor-reader.js';
@@ -45,14 +46,14 @@ function parseIndex(indexPath: string): ParsedIndex {
   if (!isPlainObject(metadataIn)) throw badCheckpoint(indexPath, `"metadata" must be an object`);
   // The reader API exposes string metadata; total_size is a number in HF indexes.
   const metadata = Object.fromEntries(
-    Object.entries(metadataIn).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries(metadataIn).map(([k, v]) => [k, typeof v === 'string' ? v : jsonText(v)]),
   );
   const weightMap = new Map<string, string>();
   for (const [name, shard] of Object.entries(json.weight_map)) {
     if (typeof shard !== 'string' || shard === '') {
       throw badCheckpoint(
         indexPath,
-        `weight_map value must be a shard file name, got ${JSON.stringify(shard)}`,
+        `weight_map value must be a shard file name, got ${jsonPreview(shard)}`,
         name,
       );
     }
@@ -60,7 +61,7 @@ function parseIndex(indexPath: string): ParsedIndex {
     if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) {
       throw badCheckpoint(
         indexPath,
-        `shard path ${JSON.stringify(shard)} leaves the checkpoint directory`,
+        `shard path ${jsonPreview(shard)} leaves the checkpoint directory`,
         name,
       );
     }

@@ -94,6 +94,20 @@ describe('sharded checkpoints', () => {
     expect(() => openCheckpoint(bad)).toThrow(/leaves the checkpoint directory/);
     writeFileSync(index, '{"weight_map": [1]}');
     expect(() => openCheckpoint(bad)).toThrow(/index must be an object with a "weight_map" object/);
+    // JSON.parse accepts nesting this deep; a recursive JSON.stringify overflows the stack.
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    writeFileSync(index, `{"weight_map": {"w": ${deep}}}`);
+    expect(() => openCheckpoint(bad)).toThrow(
+      /weight_map value must be a shard file name, got \[\[/,
+    );
+    writeFileSync(
+      index,
+      `{"metadata": {"total_size": 1, "odd": ${deep}}, "weight_map": {"present": "shard.safetensors"}}`,
+    );
+    const odd = openCheckpoint(bad);
+    expect(odd.metadata.total_size).toBe('1');
+    expect(odd.metadata.odd).toMatch(/^\[+…\]+$/);
+    odd.close();
     writeFileSync(index, '{not json');
     expect(() => openCheckpoint(bad)).toThrow(
       /model.safetensors.index.json: cannot read index JSON/,

@@ -9,7 +9,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AdapterState, GftError, tf } from '@gft/core';
-import { openSafetensors, type TensorInputs, writeSafetensors } from '@gft/safetensors';
+import {
+  isFloatDtype,
+  jsonPreview,
+  openSafetensors,
+  requireFinite,
+  type TensorInputs,
+  writeSafetensors,
+} from '@gft/safetensors';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './peft-config.js';
 
 export const PEFT_PREFIX = 'base_model.model.';
@@ -43,20 +50,30 @@ export function savePeftAdapter(
 /** Reads `adapter_config.json` from a PEFT adapter directory. */
 export function readPeftConfig(dir: string): Record<string, unknown> {
   const file = join(dir, ADAPTER_CONFIG_FILE);
+  let json: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
-    throw new GftError('BAD_CHECKPOINT', `${file}: cannot read the adapter config`, {
-      cause,
-      where: file,
-    });
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${file}: cannot read the adapter config (${(cause as Error).message})`,
+      { cause, where: file },
+    );
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${file}: the adapter config must be a JSON object, got ${jsonPreview(json)}`,
+      { where: file },
+    );
+  }
+  return json as Record<string, unknown>;
 }
 
 /**
  * Assigns every tensor of the adapter file to the state's variables. Each variable must
- * be found and every file tensor used, with matching shapes; otherwise nothing changes
- * and the error names the file and tensor.
+ * be found and every file tensor used, with matching shapes, a float dtype and finite
+ * values; otherwise nothing changes and the error names the file and tensor.
  */
 export function loadPeftTensors(dir: string, state: AdapterState): void {
   const file = join(dir, ADAPTER_WEIGHTS_FILE);
@@ -89,7 +106,17 @@ export function loadPeftTensors(dir: string, state: AdapterState): void {
           { where: `${file}#${key}` },
         );
       }
-      values.set(key, reader.readF32(key));
+      if (!isFloatDtype(info.dtype)) {
+        throw new GftError(
+          'BAD_CHECKPOINT',
+          `${file}: tensor '${key}' has dtype ${info.dtype}; adapter weights must be F32, BF16, F16 or F64`,
+          { where: `${file}#${key}` },
+        );
+      }
+      // A NaN here would make every prediction NaN once the adapter is applied.
+      const decoded = reader.readF32(key);
+      requireFinite(decoded, info);
+      values.set(key, decoded);
     }
     for (const [key, v] of wanted) {
       const t = tf.tensor(values.get(key)!, v.shape, 'float32');

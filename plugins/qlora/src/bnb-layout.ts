@@ -8,6 +8,7 @@
  * Not here: quantising dense weights (nf4-weight.ts).
  */
 import { type CompanionTensor, GftError, type WeightSource } from '@gft/core';
+import { jsonPreview } from '@gft/safetensors';
 import type { DoubleQuantAbsmax } from './double-quant.js';
 import { DYNAMIC_MAP, NF4_CODE } from './nf4-tables.js';
 import type { Nf4Weight } from './nf4-weight.js';
@@ -44,6 +45,41 @@ function f32Of(t: CompanionTensor, where: string): Float32Array {
   return new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
 }
 
+/**
+ * Parses and checks the quant_state JSON: untrusted bytes, so every field the
+ * dequantisation uses must have its type and range (a blocksize of 0 or an infinite
+ * offset would give NaN weights without an error).
+ */
+function parseQuantState(bytes: Uint8Array, name: string): BnbQuantState {
+  const where = `${name}.${QUANT_STATE_SUFFIX}`;
+  const bad = (why: string): never => {
+    throw new GftError('BAD_CHECKPOINT', `${where}: ${why}`, { where });
+  };
+  let state: unknown;
+  try {
+    state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    bad('not UTF-8 JSON');
+  }
+  if (typeof state !== 'object' || state === null || Array.isArray(state))
+    bad(`must be a JSON object, got ${jsonPreview(state)}`);
+  const s = state as Record<string, unknown>;
+  const positiveInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+  if (!Array.isArray(s.shape) || s.shape.length !== 2 || !s.shape.every(positiveInt))
+    bad(`shape must be [out, in] (positive integers), got ${jsonPreview(s.shape)}`);
+  if (!positiveInt(s.blocksize))
+    bad(`blocksize must be a positive integer, got ${jsonPreview(s.blocksize)}`);
+  if (s.nested_blocksize !== undefined && !positiveInt(s.nested_blocksize))
+    bad(`nested_blocksize must be a positive integer, got ${jsonPreview(s.nested_blocksize)}`);
+  // JSON.parse turns 1e999 into Infinity, so finiteness needs checking even here.
+  if (
+    s.nested_offset !== undefined &&
+    !(typeof s.nested_offset === 'number' && Number.isFinite(s.nested_offset))
+  )
+    bad(`nested_offset must be a finite number, got ${jsonPreview(s.nested_offset)}`);
+  return s as unknown as BnbQuantState;
+}
+
 /** Same values as the shared constant? Then share it (so it is counted once). */
 function shareIfEqual(table: Float32Array, constant: Float32Array): Float32Array {
   if (table.length !== constant.length) return table;
@@ -65,18 +101,16 @@ export function nf4FromBnb(source: WeightSource): Nf4Weight {
     }
     return t;
   };
-  const state = JSON.parse(
-    new TextDecoder().decode(bytesOf(need(QUANT_STATE_SUFFIX))),
-  ) as BnbQuantState;
+  const state = parseQuantState(bytesOf(need(QUANT_STATE_SUFFIX)), source.name);
   if (state.quant_type !== 'nf4') {
     throw new GftError(
       'BAD_CHECKPOINT',
-      `${source.name}: quant_type '${state.quant_type}' is not supported (supported: nf4)`,
+      `${source.name}: quant_type ${jsonPreview(state.quant_type)} is not supported (supported: nf4)`,
       { where: source.name },
     );
   }
   const [out, inF] = source.shape;
-  if (state.shape.length !== 2 || state.shape[0] !== out || state.shape[1] !== inF) {
+  if (state.shape[0] !== out || state.shape[1] !== inF) {
     throw new GftError(
       'BAD_CHECKPOINT',
       `${source.name}: quant_state shape [${state.shape}] differs from the site's [${out}, ${inF}]`,
@@ -102,6 +136,14 @@ export function nf4FromBnb(source: WeightSource): Nf4Weight {
   }
   const nblocks = Math.ceil(n / state.blocksize);
   const code = shareIfEqual(f32Of(need('quant_map'), `${source.name}.quant_map`), NF4_CODE);
+  // 4-bit codes index the map: a shorter one would read undefined (NaN weights).
+  if (code.length !== 16) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}.quant_map: ${code.length} entries, expected 16 (one per 4-bit code)`,
+      { where: `${source.name}.quant_map` },
+    );
+  }
   const absmaxT = need('absmax');
   let absmax: DoubleQuantAbsmax;
   if (c['nested_absmax']) {
@@ -131,6 +173,21 @@ export function nf4FromBnb(source: WeightSource): Nf4Weight {
       'BAD_CHECKPOINT',
       `${source.name}: 4-bit weight without double quantisation is not supported (bnb_4bit_use_double_quant: true is)`,
       { where: source.name },
+    );
+  }
+  if (absmax.nestedMap.length !== 256) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}.nested_quant_map: ${absmax.nestedMap.length} entries, expected 256 (one per 8-bit code)`,
+      { where: `${source.name}.nested_quant_map` },
+    );
+  }
+  const nested = Math.ceil(nblocks / absmax.nestedBlocksize);
+  if (absmax.nestedAbsmax.length !== nested) {
+    throw new GftError(
+      'BAD_CHECKPOINT',
+      `${source.name}.nested_absmax: ${absmax.nestedAbsmax.length} entries, expected ${nested} (${nblocks} blocks / nested_blocksize ${absmax.nestedBlocksize})`,
+      { where: `${source.name}.nested_absmax` },
     );
   }
   if (absmax.qabsmax.length !== nblocks) {
