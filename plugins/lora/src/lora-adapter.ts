@@ -5,7 +5,6 @@
  *
  * Not here: layer math (lora-linear.ts, lora-variant.ts), file formats (peft-io.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { Adapter, AdapterState, LinearSite, ParamRole } from '@gft/core';
 import { GftError } from '@gft/core';
 import type { FrozenBaseFactory } from './frozen-projection.js';
@@ -100,8 +99,5 @@ export function createLoraAdapter(parts: LoraAdapterParts): LoraAdapter {
 
 /** The gft options a PEFT adapter directory was trained with (to build a matching adapter). */
 export function loraOptionsFromPeft(dir: string) {
-  return fromPeftConfig(
-    JSON.parse(readFileSync(`${dir}/adapter_config.json`, 'utf8')),
-    `${dir}/adapter_config.json`,
-  );
+  return fromPeftConfig(readPeftConfig(dir), `${dir}/adapter_config.json`);
 }

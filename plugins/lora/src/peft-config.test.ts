@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GftError } from '@gft/core';
 import { describe, expect, it } from 'vitest';
+import { loraOptionsFromPeft } from './lora-adapter.js';
 import { resolveLoraOptions } from './options.js';
 import { fromPeftConfig, toPeftConfig } from './peft-config.js';
 import { readPeftConfig } from './peft-io.js';
@@ -125,6 +126,35 @@ describe('adapter_config.json field validation', () => {
       expect(GftError.isInstance(error) && error.code).toBe('BAD_CHECKPOINT');
       expect((error as GftError).where).toBe(file);
       expect((error as GftError).message).toMatch(/must be a JSON object, got \[1,2\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loraOptionsFromPeft', () => {
+  it('names the directory when adapter_config.json is missing or not JSON (was a raw ENOENT / SyntaxError)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gft-peft-opts-'));
+    try {
+      const missing = (() => {
+        try {
+          loraOptionsFromPeft(dir);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(GftError.isInstance(missing)).toBe(true);
+      expect((missing as GftError).where).toContain(dir);
+      writeFileSync(join(dir, 'adapter_config.json'), '{ not json');
+      const garbage = (() => {
+        try {
+          loraOptionsFromPeft(dir);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(GftError.isInstance(garbage)).toBe(true);
+      expect((garbage as GftError).where).toContain('adapter_config.json');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
