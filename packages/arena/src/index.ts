@@ -56,6 +56,7 @@ export {
   type OnBadRow,
   whereOf,
 } from './readers/bad-row.js';
+export type { LabelRequirement } from './readers/labels.js';
 export { DEFAULT_MAX_FIELD_CHARS, parseArenaRow, RowProblem } from './readers/parse-row.js';
 export {
   ARENA_COLUMNS,

@@ -9,6 +9,12 @@ import { GftError } from '@gft/core';
 import { type BadRow, BadRowError, type OnBadRow } from './readers/bad-row.js';
 import { csvSource } from './readers/csv-source.js';
 import { jsonlSource } from './readers/jsonl-source.js';
+import {
+  hasLabelColumns,
+  LABEL_REQUIREMENTS,
+  type LabelRequirement,
+  NO_LABEL_COLUMNS,
+} from './readers/labels.js';
 import { parquetSource } from './readers/parquet-source.js';
 import { type ParseRowOptions, parseArenaRow, RowProblem } from './readers/parse-row.js';
 import type { RawSource } from './readers/raw-row.js';
@@ -25,6 +31,12 @@ export interface ReadArenaOptions {
   onSkip?: (bad: BadRow) => void;
   /** Longest accepted field in characters (default 1,000,000). */
   maxFieldChars?: ParseRowOptions['maxFieldChars'];
+  /**
+   * 'optional' (default): labels are read where the file has them (CSV / Parquet: from the
+   * header; JSONL: each row with a label column). 'require': a file or row without them is
+   * an error, never skipped (training and evaluation need a label on every row).
+   */
+  labels?: LabelRequirement;
 }
 
 const EXTENSIONS: Record<string, ArenaFormat> = {
@@ -50,11 +62,11 @@ export function arenaFormatOf(path: string): ArenaFormat {
 async function openSource(
   path: string,
   format: ArenaFormat,
-  onBadRow: OnBadRow,
+  labels: LabelRequirement,
 ): Promise<RawSource> {
-  if (format === 'csv') return csvSource(path, onBadRow);
+  if (format === 'csv') return csvSource(path, labels);
   if (format === 'jsonl') return jsonlSource(path);
-  if (format === 'parquet') return parquetSource(path);
+  if (format === 'parquet') return parquetSource(path, labels);
   throw new GftError('BAD_CONFIG', `unknown arena format '${format}'; valid: csv, jsonl, parquet`, {
     where: 'format',
   });
@@ -70,7 +82,13 @@ export async function* readArena(
       where: 'onBadRow',
     });
   }
-  const source = await openSource(path, options.format ?? arenaFormatOf(path), onBadRow);
+  const labels = options.labels ?? 'optional';
+  if (!LABEL_REQUIREMENTS.includes(labels)) {
+    throw new GftError('BAD_CONFIG', `labels must be 'require' or 'optional', got '${labels}'`, {
+      where: 'labels',
+    });
+  }
+  const source = await openSource(path, options.format ?? arenaFormatOf(path), labels);
   const bad = (entry: BadRow, cause?: unknown): void => {
     if (onBadRow === 'error') throw new BadRowError(entry, cause);
     options.onSkip?.(entry);
@@ -80,8 +98,25 @@ export async function* readArena(
       bad({ file: path, row: raw.row, line: raw.line, ...raw.problem });
       continue;
     }
+    const fields = raw.fields!;
+    // Without a header each row says whether it is labelled; an unlabelled one in a file
+    // that must be labelled means a broken file, so it is never skipped.
+    const perRow = source.labelled === undefined;
+    if (perRow && labels === 'require' && !hasLabelColumns(fields)) {
+      const id =
+        typeof fields.id === 'string' || typeof fields.id === 'number'
+          ? String(fields.id)
+          : undefined;
+      throw new BadRowError({
+        file: path,
+        row: raw.row,
+        line: raw.line,
+        id,
+        reason: NO_LABEL_COLUMNS,
+      });
+    }
     try {
-      yield parseArenaRow(raw.fields!, {
+      yield parseArenaRow(fields, {
         maxFieldChars: options.maxFieldChars,
         labelled: source.labelled,
       });

@@ -37,6 +37,11 @@ export function describeBadRow(b: BadRow): string {
   return `${whereOf(b)}: ${b.reason}`;
 }
 
+/** An error's message, whatever was thrown. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** A problem with a whole file (missing columns, unreadable): never skippable. */
 export function badFile(file: string, reason: string, cause?: unknown): GftError {
   return new GftError('BAD_INPUT', `${file}: ${reason}`, { cause, where: file });

@@ -1,35 +1,45 @@
 /**
  * Streaming JSON Lines source: one JSON object per line, split on bytes so that a line with
  * non-UTF-8 bytes is reported by row. Missing columns are a per-row problem here, since
- * JSONL has no header; the first row decides whether the file is labelled.
+ * JSONL has no header; for the same reason each row says whether it is labelled.
  */
 import { createReadStream } from 'node:fs';
-import { LABEL_COLUMNS } from '../record.js';
+import { checkDataFile, fileReadError, utf8TextStart } from './data-file.js';
 import type { RawRow, RawSource } from './raw-row.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 
-async function* byteLines(file: string): AsyncGenerator<Buffer> {
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
-    let nl = data.indexOf(0x0a);
-    while (nl >= 0) {
-      yield data.subarray(0, nl);
-      data = data.subarray(nl + 1);
-      nl = data.indexOf(0x0a);
+/** The lines of `file` from byte `start`, as bytes, without their LF. */
+async function* byteLines(file: string, start: number): AsyncGenerator<Buffer> {
+  // Pieces of the line being read: a long line is joined once, not once per chunk.
+  let pieces: Buffer[] = [];
+  try {
+    for await (const data of createReadStream(file, { start }) as AsyncIterable<Buffer>) {
+      let chunk = data;
+      let nl = chunk.indexOf(0x0a);
+      while (nl >= 0) {
+        pieces.push(chunk.subarray(0, nl));
+        yield pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+        pieces = [];
+        chunk = chunk.subarray(nl + 1);
+        nl = chunk.indexOf(0x0a);
+      }
+      if (chunk.length > 0) pieces.push(chunk);
     }
-    rest = Buffer.from(data);
+  } catch (err) {
+    // The file vanished or became unreadable mid-way: an error for the file, not a bare errno.
+    throw fileReadError(file, err);
   }
-  if (rest.length > 0) yield rest;
+  if (pieces.length > 0) yield Buffer.concat(pieces);
 }
 
 export async function jsonlSource(file: string): Promise<RawSource> {
-  let labelled: boolean | undefined;
+  checkDataFile(file);
+  const start = utf8TextStart(file);
   async function* rows(): AsyncGenerator<RawRow> {
     let row = 0;
     let line = 0;
-    for await (const bytes of byteLines(file)) {
+    for await (const bytes of byteLines(file, start)) {
       line++;
       let text: string;
       try {
@@ -52,15 +62,8 @@ export async function jsonlSource(file: string): Promise<RawSource> {
         yield { row, line, problem: { reason: 'a JSONL row must be a JSON object' } };
         continue;
       }
-      const fields = value as Record<string, unknown>;
-      labelled ??= LABEL_COLUMNS.some((c) => c in fields);
-      yield { row, line, fields };
+      yield { row, line, fields: value as Record<string, unknown> };
     }
   }
-  return {
-    get labelled() {
-      return labelled ?? false;
-    },
-    rows: rows(),
-  };
+  return { rows: rows() };
 }

@@ -4,6 +4,7 @@
  * row number; this file knows nothing about formats or files.
  */
 import { type ArenaRecord, LABEL_COLUMNS } from '../record.js';
+import { hasLabelColumns } from './labels.js';
 
 /** What is wrong with a row, without the file/row context the reader adds. */
 export class RowProblem extends Error {
@@ -149,7 +150,7 @@ export function parseArenaRow(
       id,
     );
   }
-  const labelled = options.labelled ?? LABEL_COLUMNS.some((c) => raw[c] !== undefined);
+  const labelled = options.labelled ?? hasLabelColumns(raw);
   const record: ArenaRecord = { id, prompt, responseA, responseB };
   if (labelled) record.label = label(raw, id);
   const modelA = optionalText(raw.model_a, 'model_a', id);

@@ -5,6 +5,7 @@
  */
 import { LABEL_COLUMNS, REQUIRED_COLUMNS } from '../record.js';
 import { badFile } from './bad-row.js';
+import { type LabelRequirement, NO_LABEL_COLUMNS } from './labels.js';
 
 export interface RawRow {
   /** 1-based data row number. */
@@ -17,21 +18,28 @@ export interface RawRow {
 }
 
 export interface RawSource {
-  /** Whether the file has the three label columns (false: a `test.csv` for prediction). */
-  labelled: boolean;
+  /**
+   * Whether the file has the three label columns (false: a `test.csv` for prediction), from
+   * its header; undefined for formats without a header (JSONL), where each row decides.
+   */
+  labelled?: boolean;
   rows: AsyncIterable<RawRow>;
 }
 
 /**
  * Checks a header (column names) and says whether it is labelled. Extra columns (such as an
- * unnamed index column) are fine; a missing required column, or only some label columns,
- * is an error for the whole file.
+ * unnamed index column) are fine; a missing required column, only some label columns, or
+ * no label columns when `labels` is 'require', is an error for the whole file.
  */
-export function checkHeader(file: string, columns: readonly string[]): { labelled: boolean } {
+export function checkHeader(
+  file: string,
+  columns: readonly string[],
+  labels: LabelRequirement,
+): { labelled: boolean } {
   const have = new Set(columns);
   const missing: string[] = REQUIRED_COLUMNS.filter((c) => !have.has(c));
-  const labels = LABEL_COLUMNS.filter((c) => have.has(c));
-  if (labels.length > 0 && labels.length < LABEL_COLUMNS.length) {
+  const present = LABEL_COLUMNS.filter((c) => have.has(c));
+  if (present.length > 0 && present.length < LABEL_COLUMNS.length) {
     missing.push(...LABEL_COLUMNS.filter((c) => !have.has(c)));
   }
   if (missing.length > 0) {
@@ -41,5 +49,7 @@ export function checkHeader(file: string, columns: readonly string[]): { labelle
         `(label columns are optional only all together); found: ${columns.join(', ') || '(none)'}`,
     );
   }
-  return { labelled: labels.length === LABEL_COLUMNS.length };
+  const labelled = present.length === LABEL_COLUMNS.length;
+  if (!labelled && labels === 'require') throw badFile(file, NO_LABEL_COLUMNS);
+  return { labelled };
 }

@@ -27,6 +27,21 @@ export interface HfTokenizerOptions {
   workerSpec?: TokenizerWorkerSpec;
 }
 
+/** Encoded and decoded once at setup, so that a tokenizer.json broken in use fails there. */
+const PROBE_TEXT = 'Hello, world! 123 <start_of_turn>user\n';
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function describeReadError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, not a tokenizer.json';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  return `cannot be read: ${messageOf(err)}`;
+}
+
 const SPECIAL_NAMES: Record<keyof SpecialTokens, string[]> = {
   pad: ['<pad>', '[PAD]'],
   eos: ['<eos>', '</s>', '<|endoftext|>'],
@@ -43,6 +58,52 @@ export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
   let vocabSize = 0;
   const special: SpecialTokens = { pad: 0, eos: 1, bos: 2 };
   const where = options.file ?? `tokenizer '${options.name ?? 'hf'}'`;
+
+  /**
+   * Runs `work` on the tokenizer's data: what it throws is that data's fault (a file the
+   * library rejects, or accepts and then fails on), so it becomes BAD_INPUT naming the file.
+   */
+  const asBadInput = <T>(what: string, work: () => T): T => {
+    try {
+      return work();
+    } catch (cause) {
+      if (GftError.isInstance(cause)) throw cause;
+      throw new GftError('BAD_INPUT', `${where}: ${what}: ${messageOf(cause)}`, { cause, where });
+    }
+  };
+
+  const loadJson = async (): Promise<object> => {
+    let json: unknown;
+    if (options.file) {
+      let text: string;
+      try {
+        text = await readFile(options.file, 'utf8');
+      } catch (cause) {
+        throw new GftError('BAD_INPUT', `${where}: ${describeReadError(cause)}`, { cause, where });
+      }
+      json = asBadInput('is not valid JSON', () => JSON.parse(text));
+    } else {
+      try {
+        json = typeof options.json === 'function' ? await options.json() : options.json;
+      } catch (cause) {
+        if (GftError.isInstance(cause)) throw cause;
+        throw new GftError(
+          'BAD_INPUT',
+          `${where}: cannot load the tokenizer JSON: ${messageOf(cause)}`,
+          { cause, where },
+        );
+      }
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      const got = json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json;
+      throw new GftError(
+        'BAD_INPUT',
+        `${where}: is not a tokenizer.json: expected a JSON object in the Hugging Face tokenizers format, got ${got}`,
+        { where },
+      );
+    }
+    return json;
+  };
 
   const ready = (): HfTokenizerImpl => {
     if (!impl) {
@@ -63,49 +124,51 @@ export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
     specialTokens: special,
     async setup() {
       if (impl) return;
-      let json: object;
-      try {
-        if (typeof options.json === 'function') json = await options.json();
-        else if (options.json) json = options.json;
-        else json = JSON.parse(await readFile(options.file!, 'utf8')) as object;
-      } catch (cause) {
-        throw new GftError(
-          'BAD_INPUT',
-          `${where}: cannot read tokenizer JSON: ${(cause as Error).message}`,
-          {
-            cause,
-            where,
-          },
-        );
-      }
+      const json = await loadJson();
       const { Tokenizer: HfTokenizer } = await import('@huggingface/tokenizers');
-      impl = new HfTokenizer(json, options.config ?? {}) as unknown as HfTokenizerImpl;
-      vocabSize = impl.get_vocab(true).size;
-      for (const [key, names] of Object.entries(SPECIAL_NAMES) as [
-        keyof SpecialTokens,
-        string[],
-      ][]) {
-        for (const n of names) {
-          const id = impl.token_to_id(n);
-          if (id !== undefined) {
-            special[key] = id;
-            break;
-          }
+      impl = asBadInput('is not a tokenizer.json that @huggingface/tokenizers can load', () => {
+        const built = new HfTokenizer(json, options.config ?? {}) as unknown as HfTokenizerImpl;
+        // Some broken files construct and fail only in use (a post_processor of the wrong
+        // shape): encode and decode once, so they fail here rather than on a run's first row.
+        // A vocabulary without some probe character gives no id for it: not a reason to
+        // refuse the file.
+        const ids = built.encode(PROBE_TEXT, { add_special_tokens: true }).ids;
+        const known = ids.filter((id) => Number.isInteger(id));
+        if (known.length > 0) built.decode(known);
+        vocabSize = built.get_vocab(true).size;
+        for (const [key, names] of Object.entries(SPECIAL_NAMES) as [
+          keyof SpecialTokens,
+          string[],
+        ][]) {
+          const id = names.map((n) => built.token_to_id(n)).find((i) => i !== undefined);
+          if (id !== undefined) special[key] = id;
         }
-      }
+        return built;
+      });
     },
     encode(text, encodeOptions) {
-      const { ids } = ready().encode(text, {
-        add_special_tokens: encodeOptions?.addSpecialTokens ?? false,
-      });
+      const tokenizerImpl = ready();
+      const { ids } = asBadInput('cannot encode text', () =>
+        tokenizerImpl.encode(text, {
+          add_special_tokens: encodeOptions?.addSpecialTokens ?? false,
+        }),
+      );
       return Int32Array.from(ids);
     },
     decode(ids, decodeOptions) {
-      return ready().decode(Array.from(ids), {
-        skip_special_tokens: decodeOptions?.skipSpecialTokens ?? false,
-      });
+      const tokenizerImpl = ready();
+      // The library refuses an empty list; no tokens are no text.
+      if (ids.length === 0) return '';
+      return asBadInput('cannot decode token ids', () =>
+        tokenizerImpl.decode(Array.from(ids), {
+          skip_special_tokens: decodeOptions?.skipSpecialTokens ?? false,
+        }),
+      );
     },
-    tokenToId: (token) => ready().token_to_id(token),
+    tokenToId: (token) => {
+      const tokenizerImpl = ready();
+      return asBadInput('cannot look up a token', () => tokenizerImpl.token_to_id(token));
+    },
     workerSpec() {
       if (options.workerSpec) return options.workerSpec;
       if (!options.file) {
