@@ -56,7 +56,7 @@ describe('loadRunRows (synthetic)', () => {
 
   it('names the problem when fold is not below folds', async () => {
     await expect(loadRunRows(config({ fold: 5 }), tokenizer, 'train')).rejects.toThrow(
-      /field 'fold' must be below 'folds' \(5\); got 5/,
+      /--fold and --folds: fold 5 does not exist in a 5-fold split/,
     );
   });
 

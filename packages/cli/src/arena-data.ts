@@ -20,6 +20,7 @@ import {
 } from '@gft/arena';
 import { GftError, type TokenizedRow, type Tokenizer } from '@gft/core';
 import { DEFAULT_TRAIN_EVAL_ROWS, evalRowsFor, type RunConfig } from './config.js';
+import { checkOptionRules } from './option-rules.js';
 
 /** Tokenized rows of one run: train, validation and (swapAverage) the validation mirrors. */
 export interface RunRows {
@@ -114,6 +115,7 @@ export async function loadRunRows(
   tokenizer: Tokenizer,
   purpose: RowsPurpose,
 ): Promise<RunRows> {
+  checkOptionRules(config, { batches: true });
   const { records, skipped, source } = await readRecords(config, purpose);
   let trainRecords: ArenaRecord[] = [];
   let evalRecords: ArenaRecord[];

@@ -161,9 +161,9 @@ describe('gft', () => {
       origin: 'project',
     });
   });
-  it('fails with exit code 1 and the reason for an unknown plugin name', async () => {
+  it('fails with exit code 2 (usage) and the reason for an unknown plugin name', async () => {
     const r = await run(['eval', '--adapter', 'dora', '--preset', 'tiny']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /PLUGIN_UNKNOWN: unknown adapter plugin 'dora'; known adapter plugins: .*lora/,
     );
@@ -234,12 +234,12 @@ describe('gft', () => {
     expect(text.out).toContain('len(input_ids[0]) = ');
     expect(text.out).toContain('input_text[0][-10 words:] = ');
   }, 60_000);
-  it('predict writes the validation rows under their arena ids', async () => {
+  it('predict writes every row of the data under its arena id', async () => {
     const r = await run([
       'predict',
       '--adapter',
       'lora',
-      '--evalRows',
+      '--rows',
       '3',
       '--maxSequenceLength',
       '320',
@@ -253,7 +253,7 @@ describe('gft', () => {
     const lines = readFileSync(join(tmp, 'submission.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('id,winner_model_a,winner_model_b,winner_tie');
     expect(lines.length).toBe(4);
-    const synthetic = new Set(syntheticArena(15).map((x) => x.id));
+    const synthetic = new Set(syntheticArena(3).map((x) => x.id));
     for (const line of lines.slice(1)) {
       const [id, ...p] = line.split(',');
       expect(synthetic.has(id)).toBe(true);
@@ -318,7 +318,7 @@ describe('gft', () => {
   }, 240_000);
   it('bench: an unknown plugin name fails before any data is read', async () => {
     const r = await run(['bench', '--backends', 'wasm,wgpu', '--out', join(tmp, 'typo')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /PLUGIN_UNKNOWN: unknown backend plugin 'wgpu'; known backend plugins: cpu-native, wasm, webgpu/,
     );
