@@ -33,8 +33,9 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { GftError } from '../errors/gft-error.js';
 import {
   MANIFEST_FILE,
@@ -88,6 +89,12 @@ export interface CheckpointStore {
    * recorded sizes; no checksums), without reading it: the "last good checkpoint" of messages.
    */
   latestLocation(): string | undefined;
+  /**
+   * Sets a checkpoint aside so it is never resumed from again (its weights diverged), keeping
+   * it for inspection; returns its new location. Optional: a store without it keeps the
+   * checkpoint and the runner's message says which one to avoid.
+   */
+  setAside?(location: string, reason: string): string;
 }
 
 export interface DirectoryCheckpointStoreOptions {
@@ -322,6 +329,13 @@ export function directoryCheckpointStore(
     },
     latestLocation() {
       return steps().map(stepDir).find(looksIntact);
+    },
+    setAside(location, reason) {
+      const aside = join(dirname(location), `diverged-${basename(location)}`);
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(location, aside);
+      writeFileSync(join(aside, 'DIVERGED.txt'), `${reason}\n`);
+      return aside;
     },
   };
 }

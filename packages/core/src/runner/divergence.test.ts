@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { bagOfTokensModel } from './bag-of-tokens-model.js';
 import { arrayBatchSource } from './batch-source.js';
 import { directoryCheckpointStore } from './checkpoint-store.js';
 import { evaluate } from './evaluate.js';
+import { restoreLatest } from './restore-latest.js';
 import { syntheticBatches } from './test-support.js';
 import { train } from './train.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -99,6 +100,42 @@ describe('finite or nothing', () => {
     for (const [i, w] of weightsAfter.entries()) {
       expect(Array.from(w)).toEqual(Array.from(weightsBefore[i]));
     }
+    inner.dispose();
+  });
+
+  it('a NaN loss from valid labels sets aside the checkpoint whose weights produced it', async () => {
+    const dir = tempDir();
+    const store = directoryCheckpointStore(dir);
+    const inner = bagOfTokensModel({ seed: 2 });
+    let calls = 0;
+    // Weights that are finite yet diverged: the loss of the third step is NaN.
+    const model: TrainableModel = {
+      ...inner,
+      trainableVariables: () => inner.trainableVariables(),
+      frozenBytes: () => inner.frozenBytes(),
+      lossAndGrads(mb, scale) {
+        const out = inner.lossAndGrads(mb, scale);
+        calls += 1;
+        return calls === 3 ? { ...out, loss: Number.NaN } : out;
+      },
+    };
+    const error = await train({
+      model,
+      data: arrayBatchSource(syntheticBatches(4, 8, 1000, 6)),
+      steps: 4,
+      schedule: { lr: 0.01 },
+      checkpoint: { store, everySteps: 1 },
+    }).catch((e) => e);
+    expect(GftError.isInstance(error) && error.code).toBe('NON_FINITE_LOSS');
+    expect(error.message).toMatch(
+      /loss is NaN at step 3 .*the weights of .*step-00000002 produced it, so that checkpoint was set aside as .*diverged-step-00000002/,
+    );
+    expect(error.message).toMatch(/Last good checkpoint: .*step-00000001\./);
+    expect(store.list().map((l) => l.slice(-13))).toEqual(['step-00000001']);
+    expect(existsSync(join(dir, 'diverged-step-00000002', 'DIVERGED.txt'))).toBe(true);
+    const resumed = bagOfTokensModel({ seed: 9 });
+    expect(await restoreLatest({ store, model: resumed })).toMatchObject({ step: 1 });
+    resumed.dispose();
     inner.dispose();
   });
 

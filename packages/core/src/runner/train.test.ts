@@ -92,7 +92,7 @@ describe('train', () => {
     model.dispose();
   });
 
-  it('stops on a NaN loss with NON_FINITE_LOSS naming the step, keeping the last good checkpoint', async () => {
+  it('stops on a NaN label with BAD_INPUT naming the step and row, keeping the last good checkpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gft-nan-'));
     dirs.push(dir);
     const batches = syntheticBatches(5, 8, 1000, 2);
@@ -107,8 +107,9 @@ describe('train', () => {
       schedule: { lr: 0.01 },
       checkpoint: { store, everySteps: 1 },
     }).catch((e) => e);
-    expect(GftError.isInstance(error) && error.code).toBe('NON_FINITE_LOSS');
-    expect(error.message).toMatch(/loss is NaN at step 3 .*rows b2r/);
+    expect(GftError.isInstance(error) && error.code).toBe('BAD_INPUT');
+    expect(error.message).toMatch(/loss is NaN at step 3 .*rows b2r.*: row 'b2r0' has label \[NaN/);
+    expect(error.message).toContain('Last good checkpoint: ');
     expect(error.message).toContain('step-00000002');
     expect((await store.loadLatest())?.step).toBe(2);
     expect(tf.memory().numTensors).toBe(before);

@@ -8,6 +8,7 @@
 import type { Backend } from '../backend.js';
 import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
+import type { MicroBatch } from '../micro-batch.js';
 import { tf } from '../tf.js';
 import { type Accumulated, accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
@@ -76,6 +77,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let every = options.checkpoint?.everySteps ?? 0;
 
   let startStep = 0;
+  /** The newest checkpoint this run wrote or resumed from: the weights of the next step. */
+  let lastCheckpoint: { step: number; location: string } | undefined;
   if (options.resume && options.checkpoint) {
     const restored = await restoreLatest({
       store: options.checkpoint.store,
@@ -85,6 +88,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     });
     if (restored) {
       startStep = restored.step;
+      lastCheckpoint = { step: restored.step, location: restored.location };
       // Resuming without a cadence keeps the one the checkpoint was written with.
       if (every === 0) every = Number(restored.state.checkpointEvery ?? 0);
     }
@@ -123,6 +127,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         checkpointEvery: every,
       }),
     );
+    lastCheckpoint = { step, location: path };
     emit({ type: 'checkpoint', time: Date.now(), step, path });
   };
 
@@ -140,7 +145,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           probe,
           schedule,
           warmup,
-        );
+        ).catch((error) => {
+          throw setAsideDiverged(error, batch, step, options, lastCheckpoint);
+        });
         step += 1;
         losses.set(step, event.loss);
         all.push(event);
@@ -206,6 +213,61 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
+/**
+ * A non-finite loss from valid labels means the weights diverged, and the checkpoint that
+ * holds the weights of that step (finite, yet producing NaN) is no "last good checkpoint":
+ * it is set aside so resume never picks it, and the error names the one before it. A bad
+ * label is the data's fault and leaves every checkpoint in place.
+ */
+function setAsideDiverged(
+  error: unknown,
+  batch: readonly MicroBatch[],
+  step: number,
+  options: TrainOptions,
+  last: { step: number; location: string } | undefined,
+): unknown {
+  if (!GftError.isInstance(error) || error.code !== 'NON_FINITE_LOSS') return error;
+  const what = error.message.replace('{step}', `step ${step + 1}`);
+  const labelProblem = invalidLabelRow(batch);
+  if (labelProblem) {
+    const where = options.checkpoint?.store.latestLocation();
+    const stopped = new GftError(
+      'BAD_INPUT',
+      `${what}: ${labelProblem}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No checkpoint was written before it.'} Fix or remove the row.`,
+      { where: `step ${step + 1}` },
+    );
+    (stopped as { step?: number }).step = step + 1;
+    return stopped;
+  }
+  const store = options.checkpoint?.store;
+  if (!store?.setAside || last?.step !== step)
+    return divergence('NON_FINITE_LOSS', step, options, what);
+  const aside = store.setAside(
+    last.location,
+    `its weights gave a non-finite loss at step ${step + 1} (gft train set it aside; resume skips it)`,
+  );
+  return divergence(
+    'NON_FINITE_LOSS',
+    step,
+    options,
+    `${what}; the weights of ${last.location} produced it, so that checkpoint was set aside as ${aside}`,
+  );
+}
+
+/** The first row whose label is not a probability row (NaN for unlabelled arena rows). */
+function invalidLabelRow(batch: readonly MicroBatch[]): string | undefined {
+  for (const mb of batch) {
+    for (let b = 0; b < mb.batchSize; b++) {
+      const y = Array.from(mb.labels.subarray(b * 3, b * 3 + 3));
+      const sum = y[0] + y[1] + y[2];
+      if (!y.every((v) => Number.isFinite(v) && v >= 0) || Math.abs(sum - 1) > 1e-3) {
+        return `row '${mb.rowIds?.[b] ?? `#${b}`}' has label [${y.join(', ')}], not a probability row`;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The error that stops a diverged run, naming the step and the last checkpoint on disk. */
 function divergence(
   code: 'NON_FINITE_LOSS' | 'NON_FINITE',
@@ -236,20 +298,8 @@ async function runStep(
   const rows = batchRows(batch);
   const t0 = performance.now();
   probe.reset();
-  let acc: Accumulated;
-  try {
-    acc = await accumulateGradientsAsync(model, batch, () => probe.sample());
-  } catch (error) {
-    if (GftError.isInstance(error) && error.code === 'NON_FINITE_LOSS') {
-      throw divergence(
-        'NON_FINITE_LOSS',
-        step,
-        options,
-        error.message.replace('{step}', `step ${step + 1}`),
-      );
-    }
-    throw error;
-  }
+  // A NON_FINITE_LOSS from here carries a `{step}` placeholder; setAsideDiverged names the culprit.
+  const acc: Accumulated = await accumulateGradientsAsync(model, batch, () => probe.sample());
   const { loss, realTokens: real, computedTokens: computed } = acc;
   const disposeAcc = () => {
     for (const g of acc.grads.values()) g.dispose();
