@@ -233,7 +233,7 @@ function setAsideDiverged(
     const where = options.checkpoint?.store.latestLocation();
     const stopped = new GftError(
       'BAD_INPUT',
-      `${what}: ${labelProblem}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No checkpoint was written before it.'} Fix or remove the row.`,
+      `${what}: ${labelProblem}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No good checkpoint to resume from.'} Fix or remove the row.`,
       { where: `step ${step + 1}` },
     );
     (stopped as { step?: number }).step = step + 1;
@@ -278,7 +278,7 @@ function divergence(
   const where = options.checkpoint?.store.latestLocation();
   const error = new GftError(
     code,
-    `${what}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No checkpoint was written before it.'} Lower the learning rate or set clipGradNorm.`,
+    `${what}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No good checkpoint to resume from.'} Lower the learning rate or set clipGradNorm.`,
     { where: `step ${step + 1}` },
   );
   (error as { step?: number }).step = step + 1;
