@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { arenaRowsToCsv, recordToArenaRow, syntheticArena } from '@gft/arena';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from './exit-codes.js';
-import { main } from './main.js';
+import { main, reportFailure } from './main.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gft-reliability-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -79,6 +79,19 @@ describe('exit codes and error shapes', () => {
       message: expect.stringContaining("field 'lr' must be a positive number"),
       where: 'lr',
     });
+  });
+  it('anything that is not a GftError is a bug: exit 70, INTERNAL, never 1 or 7', () => {
+    let out = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out += s;
+      return true;
+    });
+    try {
+      expect(reportFailure('train', new TypeError('x is undefined'), true)).toBe(EXIT.internal);
+    } finally {
+      o.mockRestore();
+    }
+    expect(jsonError(out)).toEqual({ code: 'INTERNAL', message: 'x is undefined', where: 'train' });
   });
   it('prints the exit-code table in --help', async () => {
     const r = await run(['--help']);
