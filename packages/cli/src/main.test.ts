@@ -7,8 +7,8 @@ import { predictMemory } from '@gft/core';
 import { modelInventory, preset } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from './main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './test-support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gft-main-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,25 +63,7 @@ async function inProject<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += s;
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += s;
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('gft', () => {
   it('prints help for every command', async () => {

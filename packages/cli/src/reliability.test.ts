@@ -6,31 +6,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arenaRowsToCsv, recordToArenaRow, syntheticArena } from '@gft/arena';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from './exit-codes.js';
-import { main, reportFailure } from './main.js';
+import { reportFailure } from './main.js';
+import { captured, runCli } from './test-support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gft-reliability-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += s;
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += s;
-    return true;
-  });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 const jsonError = (out: string) =>
   (
@@ -80,17 +64,11 @@ describe('exit codes and error shapes', () => {
       where: 'lr',
     });
   });
-  it('anything that is not a GftError is a bug: exit 70, INTERNAL, never 1 or 7', () => {
-    let out = '';
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-      out += s;
-      return true;
-    });
-    try {
-      expect(reportFailure('train', new TypeError('x is undefined'), true)).toBe(EXIT.internal);
-    } finally {
-      o.mockRestore();
-    }
+  it('anything that is not a GftError is a bug: exit 70, INTERNAL, never 1 or 7', async () => {
+    const { value, out } = await captured(() =>
+      reportFailure('train', new TypeError('x is undefined'), true),
+    );
+    expect(value).toBe(EXIT.internal);
     expect(jsonError(out)).toEqual({ code: 'INTERNAL', message: 'x is undefined', where: 'train' });
   });
   it('prints the exit-code table in --help', async () => {

@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GftError } from '../errors/gft-error.js';
-import { isCount, isPlainObject, show } from './checkpoint-validate.js';
+import {
+  fieldProblem,
+  isCount,
+  isPlainObject,
+  parseJsonObject,
+  show,
+} from './checkpoint-validate.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -75,20 +81,8 @@ export function readManifest(
       where: file,
     });
   }
-  const bad = (field: string, problem: string) =>
-    new GftError('BAD_CHECKPOINT', `${file}: ${field} ${problem}`, {
-      where: `${file}: ${field}`,
-    });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new GftError('BAD_CHECKPOINT', `${file} is not valid JSON: ${(cause as Error).message}`, {
-      cause,
-      where: file,
-    });
-  }
-  if (!isPlainObject(json)) throw bad('(top level)', `is ${show(json)}, expected an object`);
+  const bad = fieldProblem(file);
+  const json = parseJsonObject(text, file);
   const files = json.files;
   if (!Array.isArray(files)) throw bad('files', `is ${show(files)}, expected an array`);
   const seen = new Set<string>();

@@ -80,15 +80,16 @@ export function firstNonFinite(data: Float32Array): number {
  * offset, length = elements * 4, no two overlapping) and that state is an object. Whether
  * the entries fit tensors.bin is `decodeTensors`' check.
  */
-export function parseCheckpointHeader(
-  text: string,
-  file: string,
-  expectedStep?: number,
-): CheckpointHeader {
-  const bad = (field: string, problem: string, label = field) =>
+/** BAD_CHECKPOINT naming `file` and one of its fields (`label` when the message says it otherwise). */
+export function fieldProblem(file: string) {
+  return (field: string, problem: string, label = field) =>
     new GftError('BAD_CHECKPOINT', `${file}: ${label} ${problem}`, {
       where: `${file}: ${field}`,
     });
+}
+
+/** A checkpoint JSON file's text as an object, or BAD_CHECKPOINT naming the file. */
+export function parseJsonObject(text: string, file: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -98,7 +99,18 @@ export function parseCheckpointHeader(
       where: file,
     });
   }
-  if (!isPlainObject(json)) throw bad('(top level)', `is ${show(json)}, expected an object`);
+  if (!isPlainObject(json))
+    throw fieldProblem(file)('(top level)', `is ${show(json)}, expected an object`);
+  return json;
+}
+
+export function parseCheckpointHeader(
+  text: string,
+  file: string,
+  expectedStep?: number,
+): CheckpointHeader {
+  const bad = fieldProblem(file);
+  const json = parseJsonObject(text, file);
   if (json.format !== CHECKPOINT_FORMAT) {
     throw bad('format', `is ${show(json.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
