@@ -13,6 +13,7 @@ import {
   describeBadRow,
   type JudgeRow,
   kFoldSplits,
+  type LabelRequirement,
   readArena,
   syntheticArena,
   tokenizeArena,
@@ -66,6 +67,7 @@ function incompleteSubmission(file: string, bad: readonly BadRow[]): GftError {
 async function readRecords(
   config: RunConfig,
   purpose: RowsPurpose,
+  labels: LabelRequirement,
 ): Promise<{ records: ArenaRecord[]; skipped: number; source: string }> {
   if (config.data === 'synthetic') {
     const n = syntheticRowCount(config, purpose);
@@ -79,8 +81,7 @@ async function readRecords(
   const bad: BadRow[] = [];
   for await (const r of readArena(config.data, {
     onBadRow: 'skip',
-    // Training and evaluation learn from / score against labels; prediction writes them.
-    labels: purpose === 'predict' ? 'optional' : 'require',
+    labels,
     onSkip: (row) => {
       bad.push(row);
       if (purpose !== 'predict') {
@@ -114,9 +115,11 @@ export async function loadRunRows(
   config: RunConfig,
   tokenizer: Tokenizer,
   purpose: RowsPurpose,
+  /** Default: required to train and evaluate (losses need them), optional to predict. */
+  labels: LabelRequirement = purpose === 'predict' ? 'optional' : 'require',
 ): Promise<RunRows> {
   checkOptionRules(config, { batches: true });
-  const { records, skipped, source } = await readRecords(config, purpose);
+  const { records, skipped, source } = await readRecords(config, purpose, labels);
   let trainRecords: ArenaRecord[] = [];
   let evalRecords: ArenaRecord[];
   if (purpose === 'predict') {

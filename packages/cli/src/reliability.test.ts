@@ -115,6 +115,22 @@ describe('labels are a property of the file', () => {
       expect(error.message).toMatch(/label/);
     }
   }, 120_000);
+  it('data preview needs no labels: an unlabelled test file shows its micro-batches', async () => {
+    const r = await run([
+      'data',
+      'preview',
+      ...QUICK,
+      '--steps',
+      '1',
+      '--batchSize',
+      '2',
+      '--data',
+      testCsv,
+      '--json',
+    ]);
+    expect(r.code, r.out).toBe(EXIT.ok);
+    expect((JSON.parse(r.out) as { batches: unknown[] }).batches.length).toBe(1);
+  }, 60_000);
   it('a JSONL file whose first row has no label is not silently unlabelled for training', async () => {
     const file = join(tmp, 'mixed.jsonl');
     const rows = records.map((r, i) => {

@@ -27,7 +27,8 @@ export async function dataPreviewCommand(config: RunConfig): Promise<{
   const registry = cliRegistry();
   const collator = (await registry.create('collator', config.collator)) as Collator;
   const tokenizer = await runTokenizer(config, registry);
-  const rows = await loadRunRows({ ...config, evalRows: 0 }, tokenizer, 'train');
+  // Previewing batches needs no labels: a test.csv shows its micro-batches too.
+  const rows = await loadRunRows({ ...config, evalRows: 0 }, tokenizer, 'train', 'optional');
   const loader = createLoader(rows.train, {
     collator,
     batchSize: config.batchSize,
