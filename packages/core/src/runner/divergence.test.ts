@@ -11,7 +11,7 @@ import { evaluate } from './evaluate.js';
 import { restoreLatest } from './restore-latest.js';
 import { syntheticBatches } from './test-support.js';
 import { train } from './train.js';
-import type { TrainableModel } from './trainable-model.js';
+import type { LossAndGrads, TrainableModel } from './trainable-model.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,6 +25,19 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
+
+/** `inner` with each lossAndGrads result passed through `edit` (a fault to inject). */
+function withLossAndGrads(
+  inner: TrainableModel,
+  edit: (out: LossAndGrads) => LossAndGrads,
+): TrainableModel {
+  return {
+    ...inner,
+    trainableVariables: () => inner.trainableVariables(),
+    frozenBytes: () => inner.frozenBytes(),
+    lossAndGrads: (mb, scale) => edit(inner.lossAndGrads(mb, scale)),
+  };
+}
 
 const allFinite = (data: ArrayLike<number>) => Array.from(data).every(Number.isFinite);
 
@@ -70,21 +83,15 @@ describe('finite or nothing', () => {
     const inner = bagOfTokensModel({ seed: 2 });
     const [poisonedName] = [...inner.trainableVariables().keys()];
     // A model whose loss is finite but whose gradient overflowed in one tensor.
-    const model: TrainableModel = {
-      ...inner,
-      trainableVariables: () => inner.trainableVariables(),
-      frozenBytes: () => inner.frozenBytes(),
-      lossAndGrads(mb, scale) {
-        const out = inner.lossAndGrads(mb, scale);
-        const g = out.grads.get(poisonedName)!;
-        out.grads.set(
-          poisonedName,
-          tf.tidy(() => tf.mul(g, Number.POSITIVE_INFINITY)),
-        );
-        g.dispose();
-        return out;
-      },
-    };
+    const model = withLossAndGrads(inner, (out) => {
+      const g = out.grads.get(poisonedName)!;
+      out.grads.set(
+        poisonedName,
+        tf.tidy(() => tf.mul(g, Number.POSITIVE_INFINITY)),
+      );
+      g.dispose();
+      return out;
+    });
     const weightsBefore = [...inner.trainableVariables().values()].map((v) => v.dataSync().slice());
     const error = await train({
       model,
@@ -109,16 +116,10 @@ describe('finite or nothing', () => {
     const inner = bagOfTokensModel({ seed: 2 });
     let calls = 0;
     // Weights that are finite yet diverged: the loss of the third step is NaN.
-    const model: TrainableModel = {
-      ...inner,
-      trainableVariables: () => inner.trainableVariables(),
-      frozenBytes: () => inner.frozenBytes(),
-      lossAndGrads(mb, scale) {
-        const out = inner.lossAndGrads(mb, scale);
-        calls += 1;
-        return calls === 3 ? { ...out, loss: Number.NaN } : out;
-      },
-    };
+    const model = withLossAndGrads(inner, (out) => {
+      calls += 1;
+      return calls === 3 ? { ...out, loss: Number.NaN } : out;
+    });
     const error = await train({
       model,
       data: arrayBatchSource(syntheticBatches(4, 8, 1000, 6)),

@@ -8,7 +8,7 @@
  */
 import { GftError } from '../errors/gft-error.js';
 import type { MicroBatch } from '../micro-batch.js';
-import { accuracy, logLoss } from './metrics.js';
+import { accuracy, isLabelRow, logLoss } from './metrics.js';
 import type { TrainableModel } from './trainable-model.js';
 
 /** Loader batches of micro-batches, or bare micro-batches. */
@@ -102,10 +102,7 @@ export async function evaluate(
 ): Promise<EvalResult> {
   const p = await predictProbabilities(model, data, options);
   // Unlabelled rows carry NaN labels (arena's NO_LABEL): scoring them would report NaN.
-  const unlabelled = p.ids.findIndex((_, i) => {
-    const y = p.labels.subarray(i * 3, i * 3 + 3);
-    return !y.every(Number.isFinite) || Math.abs(y[0] + y[1] + y[2] - 1) > 1e-3;
-  });
+  const unlabelled = p.ids.findIndex((_, i) => !isLabelRow(p.labels, i));
   if (unlabelled >= 0) {
     const id = p.ids[unlabelled];
     throw new GftError(

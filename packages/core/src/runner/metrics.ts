@@ -36,6 +36,20 @@ export function logLoss(probs: ArrayLike<number>, labels: ArrayLike<number>): nu
   return total / n;
 }
 
+/**
+ * Whether row `i` of `labels` [N, 3] is a probability row (non-negative, finite, sums to 1
+ * within soft-label rounding). Unlabelled arena rows carry NaN (NO_LABEL) and fail it.
+ */
+export function isLabelRow(labels: ArrayLike<number>, i: number): boolean {
+  let sum = 0;
+  for (let c = 0; c < 3; c++) {
+    const v = labels[i * 3 + c];
+    if (!Number.isFinite(v) || v < 0) return false;
+    sum += v;
+  }
+  return Math.abs(sum - 1) <= 1e-3;
+}
+
 /** Fraction of rows whose most probable class is the label's most probable class. */
 export function accuracy(probs: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = labels.length / 3;

@@ -10,7 +10,7 @@ import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
 import type { MicroBatch } from '../micro-batch.js';
 import { tf } from '../tf.js';
-import { type Accumulated, accumulateGradientsAsync } from './accumulate.js';
+import { accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
 import { type BatchSource, batchRows } from './batch-source.js';
 import { snapshot } from './checkpoint.js';
@@ -19,7 +19,7 @@ import { type EvalData, evaluate } from './evaluate.js';
 import { listNames, nonFiniteNames } from './finite-guard.js';
 import { clipByGlobalNormAsync } from './grad-clip.js';
 import { memoryProbe } from './memory-probe.js';
-import { percentile } from './metrics.js';
+import { isLabelRow, percentile } from './metrics.js';
 import { restoreLatest } from './restore-latest.js';
 import { checkSchedule, learningRate, type ScheduleOptions } from './schedule.js';
 import { type TrainableModel, variableBytes, variableParams } from './trainable-model.js';
@@ -95,7 +95,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (every === 0) {
       throw new GftError(
         'BAD_CONFIG',
-        `resuming ${restored ? `from ${restored.location}` : `with no checkpoint in ${options.checkpoint.store.latestLocation() ?? 'the checkpoint directory'}`} without a checkpoint cadence would write no checkpoint; set checkpoint.everySteps (--checkpointEvery)`,
+        `resuming ${restored ? `from ${restored.location}` : 'with no checkpoint to resume from'} without a checkpoint cadence would write no checkpoint; set checkpoint.everySteps (--checkpointEvery)`,
         { where: 'checkpointEvery' },
       );
     }
@@ -230,14 +230,7 @@ function setAsideDiverged(
   const what = error.message.replace('{step}', `step ${step + 1}`);
   const labelProblem = invalidLabelRow(batch);
   if (labelProblem) {
-    const where = options.checkpoint?.store.latestLocation();
-    const stopped = new GftError(
-      'BAD_INPUT',
-      `${what}: ${labelProblem}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No good checkpoint to resume from.'} Fix or remove the row.`,
-      { where: `step ${step + 1}` },
-    );
-    (stopped as { step?: number }).step = step + 1;
-    return stopped;
+    return stopAt(step, options, 'BAD_INPUT', `${what}: ${labelProblem}`, 'Fix or remove the row.');
   }
   const store = options.checkpoint?.store;
   if (!store?.setAside || last?.step !== step)
@@ -258,9 +251,8 @@ function setAsideDiverged(
 function invalidLabelRow(batch: readonly MicroBatch[]): string | undefined {
   for (const mb of batch) {
     for (let b = 0; b < mb.batchSize; b++) {
-      const y = Array.from(mb.labels.subarray(b * 3, b * 3 + 3));
-      const sum = y[0] + y[1] + y[2];
-      if (!y.every((v) => Number.isFinite(v) && v >= 0) || Math.abs(sum - 1) > 1e-3) {
+      if (!isLabelRow(mb.labels, b)) {
+        const y = Array.from(mb.labels.subarray(b * 3, b * 3 + 3));
         return `row '${mb.rowIds?.[b] ?? `#${b}`}' has label [${y.join(', ')}], not a probability row`;
       }
     }
@@ -268,21 +260,32 @@ function invalidLabelRow(batch: readonly MicroBatch[]): string | undefined {
   return undefined;
 }
 
-/** The error that stops a diverged run, naming the step and the last checkpoint on disk. */
+/** The error that stops a run at `step`, naming it and the last good checkpoint on disk. */
+function stopAt(
+  step: number,
+  options: TrainOptions,
+  code: 'NON_FINITE_LOSS' | 'NON_FINITE' | 'BAD_INPUT',
+  what: string,
+  advice: string,
+): GftError {
+  const where = options.checkpoint?.store.latestLocation();
+  const error = new GftError(
+    code,
+    `${what}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No good checkpoint to resume from.'} ${advice}`,
+    { where: `step ${step + 1}` },
+  );
+  (error as { step?: number }).step = step + 1;
+  return error;
+}
+
+/** A diverged run: a non-finite loss, gradient or update. */
 function divergence(
   code: 'NON_FINITE_LOSS' | 'NON_FINITE',
   step: number,
   options: TrainOptions,
   what: string,
 ): GftError {
-  const where = options.checkpoint?.store.latestLocation();
-  const error = new GftError(
-    code,
-    `${what}; training stopped. ${where ? `Last good checkpoint: ${where}.` : 'No good checkpoint to resume from.'} Lower the learning rate or set clipGradNorm.`,
-    { where: `step ${step + 1}` },
-  );
-  (error as { step?: number }).step = step + 1;
-  return error;
+  return stopAt(step, options, code, what, 'Lower the learning rate or set clipGradNorm.');
 }
 
 async function runStep(
@@ -299,7 +302,7 @@ async function runStep(
   const t0 = performance.now();
   probe.reset();
   // A NON_FINITE_LOSS from here carries a `{step}` placeholder; setAsideDiverged names the culprit.
-  const acc: Accumulated = await accumulateGradientsAsync(model, batch, () => probe.sample());
+  const acc = await accumulateGradientsAsync(model, batch, () => probe.sample());
   const { loss, realTokens: real, computedTokens: computed } = acc;
   const disposeAcc = () => {
     for (const g of acc.grads.values()) g.dispose();
