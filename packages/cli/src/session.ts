@@ -19,6 +19,7 @@ import {
   type TrainableModel,
 } from '@gft/core';
 import { GemmaModel, loadGemma, preset, randomWeights } from '@gft/gemma';
+import { buildProgress } from './build-progress.js';
 import type { RunConfig } from './config.js';
 import { gemmaTrainableModel } from './gemma-trainable.js';
 
@@ -60,7 +61,11 @@ export function buildModel(
   set: PluginSet,
 ): { model: TrainableModel; vocabSize: number } {
   const gemma = config.checkpoint
-    ? loadGemma(config.checkpoint, { adapter: set.adapter, scoreSeed: config.seed })
+    ? loadGemma(config.checkpoint, {
+        adapter: set.adapter,
+        scoreSeed: config.seed,
+        onProgress: buildProgress(config.checkpoint),
+      })
     : (() => {
         const gemmaConfig = preset(config.preset);
         return GemmaModel.build({
@@ -68,6 +73,7 @@ export function buildModel(
           weights: randomWeights(gemmaConfig, { seed: config.seed }),
           adapter: set.adapter,
           scoreSeed: config.seed,
+          onProgress: buildProgress(`${config.preset} (${set.adapter.name}, random init)`),
         });
       })();
   return {

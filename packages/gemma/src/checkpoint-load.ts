@@ -18,7 +18,7 @@ import {
 } from '@gft/safetensors';
 import { configFromHf, type GemmaConfig } from './config.js';
 import type { HeadSpec } from './heads.js';
-import { GemmaModel } from './model.js';
+import { GemmaModel, type GemmaModelOptions } from './model.js';
 import type { WeightStore } from './weight-store.js';
 
 /** bitsandbytes stores a 4-bit weight's logical shape in this companion (UTF-8 JSON). */
@@ -168,6 +168,7 @@ export interface LoadGemmaOptions {
   head?: HeadSpec;
   /** Seed for a `score` head the checkpoint lacks (default 0). */
   scoreSeed?: number;
+  onProgress?: GemmaModelOptions['onProgress'];
 }
 
 /** Loads a Hugging Face Gemma / Gemma-2 directory into a model built by `adapter`. */

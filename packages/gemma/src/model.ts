@@ -41,6 +41,11 @@ export interface GemmaModelOptions {
   scoreSeed?: number;
   /** Written into saved adapter configs. */
   baseModel?: string;
+  /**
+   * Called after the embedding (0) and after each decoder layer: building gemma2-9b reads,
+   * initialises or quantises 9 billion weights, minutes a caller may want to show.
+   */
+  onProgress?: (layersBuilt: number, numLayers: number) => void;
 }
 
 /** What a forward pass returns; the caller disposes the tensors. */
@@ -101,6 +106,7 @@ export class GemmaModel {
       const d = config.hiddenSize;
       param(EMBED_KEY, 'embedding', [config.vocabSize, d], () => readDense(weights, EMBED_KEY));
       const sites = linearSites(config);
+      options.onProgress?.(0, config.numLayers);
       for (let layer = 0; layer < config.numLayers; layer++) {
         const norms: Record<string, tf.Tensor1D> = {};
         for (const n of layerNormNames(config)) {
@@ -115,6 +121,7 @@ export class GemmaModel {
           linears[site.module] = lin;
         }
         model.layers.push({ norms, linears });
+        options.onProgress?.(layer + 1, config.numLayers);
       }
       param(FINAL_NORM_KEY, 'norm', [d], () => readDense(weights, FINAL_NORM_KEY));
       // The verdict head reads the tied embedding; a checkpoint's score head is then unused.

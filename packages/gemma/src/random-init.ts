@@ -6,6 +6,7 @@
  */
 import type { WeightSource } from '@gft/core';
 import type { GemmaConfig } from './config.js';
+import { NORMAL_QUANTILES, QUANTILE_CELLS } from './normal-quantiles.js';
 import { paramSpecs } from './params.js';
 import type { WeightStore } from './weight-store.js';
 
@@ -15,22 +16,23 @@ function hash(text: string, seed: number): number {
   return h;
 }
 
-/** n values from N(0, std) (mulberry32 + Box-Muller), deterministic in (seed, name). */
+/**
+ * n values from N(0, std), deterministic in (seed, name): mulberry32 draws 32 bits, each
+ * half picks one of 65,536 equal-probability normal quantiles (normal-quantiles.ts).
+ */
 export function seededNormal(n: number, std: number, seed: number, name: string): Float32Array {
   let state = hash(name, seed);
-  const next = () => {
+  const scaled = new Float32Array(QUANTILE_CELLS);
+  for (let i = 0; i < QUANTILE_CELLS; i++) scaled[i] = NORMAL_QUANTILES[i] * std;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(next())) * std;
-    const a = 2 * Math.PI * next();
-    out[i] = r * Math.cos(a);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(a);
+    t = (t ^ (t >>> 14)) >>> 0;
+    out[i] = scaled[t & 0xffff];
+    if (i + 1 < n) out[i + 1] = scaled[t >>> 16];
   }
   return out;
 }
