@@ -9,6 +9,13 @@ export interface BackendMemory {
   tensorBytes: number;
   /** Bytes the backend has reserved (wasm heap, GPU buffers), when it can tell. */
   reservedBytes?: number;
+  /** Most bytes in tensors at once since the last `resetPeakMemory`, when the backend counts it. */
+  peakBytes?: number;
+  /**
+   * Most bytes the backend's allocator held from the system at once (blocks in use at their
+   * capacity plus blocks cached for reuse) since the last `resetPeakMemory`.
+   */
+  peakHeldBytes?: number;
 }
 
 export interface Backend extends PluginBase<'backend'> {
@@ -29,6 +36,8 @@ export interface Backend extends PluginBase<'backend'> {
    */
   availability?(): { ok: true } | { ok: false; reason: string };
   memory?(): BackendMemory;
+  /** Restarts the peaks `memory()` reports (a runner calls it before each step it measures). */
+  resetPeakMemory?(): void;
   /** Facts for reports: threads, SIMD, adapter name. */
   describe?(): Record<string, string | number | boolean>;
 }

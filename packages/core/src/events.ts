@@ -34,6 +34,11 @@ export interface StepEvent {
   peakTensorBytes: number;
   /** Bytes the backend had reserved at the peak (wasm heap, GPU buffers), when it reports them. */
   peakReservedBytes?: number;
+  /** The backend's own count of the most tensor bytes at once, when it keeps one (exact). */
+  peakBackendBytes?: number;
+  /** The most bytes the backend's allocator held (in use + cached), when it keeps one. */
+  peakHeldBytes?: number;
+  /** Peak process RSS of this step (the kernel's high-water mark on Linux). */
   rssBytes: number;
   /** Live tfjs tensors after the step: flat across steps, or something leaks. */
   numTensors: number;
@@ -66,6 +71,10 @@ export interface RunSummary {
   stepMsP50: number;
   stepMsP90: number;
   peakTensorBytes: number;
+  /** See `StepEvent.peakBackendBytes`; the maximum over the run's steps. */
+  peakBackendBytes?: number;
+  /** See `StepEvent.peakHeldBytes`; the maximum over the run's steps. */
+  peakHeldBytes?: number;
   peakRssBytes: number;
   finalLoss: number;
   evalLogLoss?: number;

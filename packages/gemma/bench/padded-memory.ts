@@ -63,7 +63,7 @@ async function main() {
   const backend = await chosenBackend();
   await backend.setup();
   const heapMiB = () =>
-    `${((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0)} MiB ${backend.name === 'wasm' ? 'wasm heap high-water' : 'native in use'}, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
+    `${((backend.memory?.().reservedBytes ?? 0) / 2 ** 20).toFixed(0)} MiB ${backend.name === 'wasm' ? 'wasm heap high-water' : 'native held (in use + cached)'}, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   const loraDist = join(
     dirname(fileURLToPath(import.meta.url)),
     '../../../plugins/lora/dist/index.js',

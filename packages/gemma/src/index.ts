@@ -39,6 +39,12 @@ export {
 } from './params.js';
 export { PRESETS, type PresetName, preset } from './presets.js';
 export { type RandomInitOptions, randomWeights, seededNormal } from './random-init.js';
+export {
+  type ActivationMemory,
+  type ActivationOptions,
+  type ActivationProfile,
+  activationMemory,
+} from './activation-memory.js';
 export { applyRope, fullRopeTable, ropeTables, rotateHalfMatrix } from './rope.js';
 export {
   type TrainStepOptions,

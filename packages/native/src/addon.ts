@@ -16,7 +16,10 @@ export interface NativeAddon {
   listDevices(): string[];
   openDevice(name: string): DeviceHandle;
   describe(device: DeviceHandle): Record<string, string | number>;
-  /** [bytes in use, peak bytes]; resets the peak to the current use when asked. */
+  /**
+   * [bytes in use, their peak, bytes the allocator holds (in use at block capacity + cached),
+   * their peak]; resets both peaks to the current values when asked.
+   */
   memoryStats(device: DeviceHandle, resetPeak?: boolean): Float64Array;
   setThreads(device: DeviceHandle, threads: number): void;
   kernelNames(device: DeviceHandle): string[];

@@ -141,9 +141,22 @@ export class NativeBackend extends tf.KernelBackend {
     reasons?: string[];
     nativeBytes: number;
     peakNativeBytes: number;
+    heldBytes: number;
+    peakHeldBytes: number;
   } {
-    const [inUse, peak] = this.addon.memoryStats(this.device);
-    return { unreliable: false, nativeBytes: inUse, peakNativeBytes: peak };
+    const [inUse, peak, held, peakHeld] = this.addon.memoryStats(this.device);
+    return {
+      unreliable: false,
+      nativeBytes: inUse,
+      peakNativeBytes: peak,
+      heldBytes: held,
+      peakHeldBytes: peakHeld,
+    };
+  }
+
+  /** Restarts the peaks `memory()` reports from the current values. */
+  resetPeakMemory(): void {
+    this.addon.memoryStats(this.device, true);
   }
 
   override floatPrecision(): 32 {

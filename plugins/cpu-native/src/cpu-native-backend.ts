@@ -82,7 +82,15 @@ export function cpuNative(options: CpuNativeOptions = {}): Backend {
     memory() {
       const backend = liveBackend();
       const stats = backend?.memory();
-      return { tensorBytes: tf.memory().numBytes, reservedBytes: stats?.nativeBytes };
+      return {
+        tensorBytes: tf.memory().numBytes,
+        reservedBytes: stats?.heldBytes,
+        peakBytes: stats?.peakNativeBytes,
+        peakHeldBytes: stats?.peakHeldBytes,
+      };
+    },
+    resetPeakMemory() {
+      liveBackend()?.resetPeakMemory();
     },
     describe() {
       const backend = liveBackend();

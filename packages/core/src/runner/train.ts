@@ -117,6 +117,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const timed: StepEvent[] = [];
   const all: StepEvent[] = [];
   let peakTensor = 0;
+  let peakBackend = 0;
+  let peakHeld = 0;
   let peakRss = 0;
   const saveCheckpoint = async (step: number) => {
     if (!options.checkpoint) return;
@@ -153,6 +155,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         all.push(event);
         if (!event.warmup) timed.push(event);
         peakTensor = Math.max(peakTensor, event.peakTensorBytes);
+        peakBackend = Math.max(peakBackend, event.peakBackendBytes ?? 0);
+        peakHeld = Math.max(peakHeld, event.peakHeldBytes ?? 0);
         peakRss = Math.max(peakRss, event.rssBytes);
         emit(event);
         if (every > 0 && (step % every === 0 || step === options.steps)) await saveCheckpoint(step);
@@ -177,6 +181,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         0.9,
       ),
       peakTensorBytes: peakTensor,
+      peakBackendBytes: peakBackend || undefined,
+      peakHeldBytes: peakHeld || undefined,
       peakRssBytes: peakRss,
       finalLoss: all.length > 0 ? all[all.length - 1].loss : Number.NaN,
     };
@@ -352,6 +358,8 @@ async function runStep(
     tokensPerSecond: stepMs > 0 ? (real * 1000) / stepMs : 0,
     peakTensorBytes: probe.peakTensorBytes,
     peakReservedBytes: probe.peakReservedBytes || undefined,
+    peakBackendBytes: probe.peakBackendBytes || undefined,
+    peakHeldBytes: probe.peakHeldBytes || undefined,
     rssBytes: probe.peakRssBytes,
     numTensors: tf.memory().numTensors,
     gradNorm,

@@ -59,9 +59,11 @@ Napi::Value Describe(const Napi::CallbackInfo& info) {
 
 Napi::Value MemoryStats(const Napi::CallbackInfo& info) {
   Device* device = unwrap<Device>(info[0], "device");
-  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 2);
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 4);
   out[0] = static_cast<double>(device->bytesInUse());
   out[1] = static_cast<double>(device->peakBytes());
+  out[2] = static_cast<double>(device->bytesHeld());
+  out[3] = static_cast<double>(device->peakBytesHeld());
   if (info.Length() > 1 && info[1].ToBoolean()) device->resetPeak();
   return out;
 }

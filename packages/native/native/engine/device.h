@@ -62,6 +62,11 @@ class Device {
   virtual std::map<std::string, std::string> describe() const = 0;
   virtual size_t bytesInUse() const = 0;
   virtual size_t peakBytes() const = 0;
+  // Bytes the device's allocator holds from the system: blocks in use at their rounded
+  // capacity plus blocks cached for reuse (what a process's resident size follows).
+  virtual size_t bytesHeld() const = 0;
+  virtual size_t peakBytesHeld() const = 0;
+  // Restarts both peaks from the current values.
   virtual void resetPeak() = 0;
 
   // The kernel table: filled by the device's kernel files at load time.

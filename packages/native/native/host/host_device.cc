@@ -42,9 +42,8 @@ static size_t capacityFor(size_t bytes) {
   return (bytes + step - 1) / step * step;
 }
 
-// Cached blocks above this are returned to the OS (so RSS follows the working set): a
-// quarter of physical memory, at most 4 GiB (full fine-tuning's AdamW temporaries of a
-// 256k-vocabulary embedding are hundreds of MiB each).
+// The most the cache may hold: a quarter of physical memory, at most 4 GiB (full fine-tuning's
+// AdamW temporaries of a 256k-vocabulary embedding are hundreds of MiB each).
 static size_t cacheLimit() {
   static const size_t limit = [] {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
@@ -54,32 +53,38 @@ static size_t cacheLimit() {
   return limit;
 }
 
+// What may stay cached when a fresh block is needed: a sixteenth of the bytes in use (at
+// least 64 MiB), so the held bytes peak at most ~6% above the live peak (the memory model's
+// allocator term, @gft/core memory.ts).
+static size_t cacheBudget(size_t inUse) {
+  return std::min(cacheLimit(), std::max(size_t{64} << 20, inUse / 16));
+}
+
+static void raisePeak(std::atomic<size_t>& peak, size_t now) {
+  size_t seen = peak.load();
+  while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+  }
+}
+
 void* HostDevice::take(size_t capacity) {
   {
     std::lock_guard<std::mutex> lock(cacheMutex_);
-    auto it = cache_.find(capacity);
-    if (it != cache_.end() && !it->second.empty()) {
-      void* p = it->second.back();
-      it->second.pop_back();
-      cachedBytes_ -= capacity;
-      return p;
-    }
+    if (void* p = cache_.take(capacity)) return p;
+    held_.fetch_sub(cache_.trimTo(cacheBudget(inUse_.load()),
+                                  [](void* p, size_t) { std::free(p); }));
   }
   void* p = std::aligned_alloc(64, capacity);
   if (p == nullptr) {
     releaseCache();
     p = std::aligned_alloc(64, capacity);
   }
+  if (p != nullptr) raisePeak(peakHeld_, held_.fetch_add(capacity) + capacity);
   return p;
 }
 
 void HostDevice::releaseCache() {
   std::lock_guard<std::mutex> lock(cacheMutex_);
-  for (auto& [capacity, blocks] : cache_) {
-    for (void* p : blocks) std::free(p);
-  }
-  cache_.clear();
-  cachedBytes_ = 0;
+  held_.fetch_sub(cache_.trimTo(0, [](void* p, size_t) { std::free(p); }));
 }
 
 Buffer* HostDevice::alloc(size_t bytes) {
@@ -92,10 +97,7 @@ Buffer* HostDevice::alloc(size_t bytes) {
                         " bytes (" + std::to_string(inUse_.load()) + " bytes already in use)"};
     }
   }
-  size_t now = inUse_.fetch_add(bytes) + bytes;
-  size_t peak = peak_.load();
-  while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
-  }
+  raisePeak(peak_, inUse_.fetch_add(bytes) + bytes);
   return buffer;
 }
 
@@ -104,12 +106,12 @@ void HostDevice::free(Buffer* buffer) {
   if (buffer->data != nullptr) {
     size_t capacity = capacityFor(buffer->bytes);
     std::unique_lock<std::mutex> lock(cacheMutex_);
-    if (cachedBytes_ + capacity <= cacheLimit()) {
-      cache_[capacity].push_back(buffer->data);
-      cachedBytes_ += capacity;
+    if (cache_.bytes() + capacity <= cacheLimit()) {
+      cache_.put(buffer->data, capacity);
     } else {
       lock.unlock();
       std::free(buffer->data);
+      held_.fetch_sub(capacity);
     }
   }
   delete buffer;
@@ -136,7 +138,7 @@ std::map<std::string, std::string> HostDevice::describe() const {
       {"simd", vectorIsa()},
       {"blas", std::string("OpenBLAS ") + openblas_get_corename()},
       {"blasThreads", std::to_string(openblas_get_num_threads())},
-      {"cachedBytes", std::to_string(cachedBytes_)},
+      {"cachedBytes", std::to_string(cache_.bytes())},
   };
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "../engine/block_cache.h"
 #include "../engine/device.h"
 #include "thread_pool.h"
 
@@ -27,9 +28,13 @@ class HostDevice final : public Device {
   void setThreads(int threads) override;
   std::map<std::string, std::string> describe() const override;
   size_t bytesInUse() const override { return inUse_.load(); }
-  size_t cachedBytes() const { return cachedBytes_; }
   size_t peakBytes() const override { return peak_.load(); }
-  void resetPeak() override { peak_.store(inUse_.load()); }
+  size_t bytesHeld() const override { return held_.load(); }
+  size_t peakBytesHeld() const override { return peakHeld_.load(); }
+  void resetPeak() override {
+    peak_.store(inUse_.load());
+    peakHeld_.store(held_.load());
+  }
 
   ThreadPool& pool() { return *pool_; }
 
@@ -41,10 +46,11 @@ class HostDevice final : public Device {
   // Freed blocks by capacity, reused before asking the OS: a training step frees and
   // re-allocates the same sizes thousands of times, and fresh pages cost a fault each.
   std::mutex cacheMutex_;
-  std::map<size_t, std::vector<void*>> cache_;
-  size_t cachedBytes_ = 0;
+  BlockCache cache_;
   std::atomic<size_t> inUse_{0};
   std::atomic<size_t> peak_{0};
+  std::atomic<size_t> held_{0};
+  std::atomic<size_t> peakHeld_{0};
 };
 
 // The pool of the device a kernel was called on.
