@@ -1,62 +1,127 @@
-// temp: measure the step peak above the static bytes for mini configs (cpu-native)
+/**
+ * Where activation-memory.ts's coefficients come from: runner steps on cpu-native for shapes
+ * that change one dimension at a time (layers, hidden, MLP width, head dim, kv heads), at two
+ * token counts, reading the engine's exact allocation high-water mark. Per shape and
+ * technique it prints the bytes above weights + AdamW moments, the fitted floats per token
+ * (the slope between the two token counts) and the model's prediction beside them.
+ * Not a unit test (plugins/cpu-native/src/activation-memory.test.ts holds the model to 10%).
+ * Run: pnpm build && tsx packages/gemma/bench/activation-fit.ts
+ * Env: GFT_FIT_TECHNIQUES=lora,full-ft  GFT_FIT_DROPOUT=0  GFT_FIT_TOKENS=1024,2048
+ */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Adapter, type Backend, type MicroBatch, tf, train, type TrainableModel } from '@gft/core';
-import { GemmaModel, randomWeights, trainStep } from '../src/index.js';
+import {
+  type Adapter,
+  type Backend,
+  type MicroBatch,
+  type TrainableModel,
+  train,
+  variableParams,
+} from '@gft/core';
+import { activationMemory } from '../src/activation-memory.js';
 import type { GemmaConfig } from '../src/config.js';
+import { GemmaModel, preset, randomWeights, trainStep } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { cpuNative } = (await import(join(here, '../../../plugins/cpu-native/dist/index.js'))) as { cpuNative(): Backend };
+const dist = (name: string) => join(here, `../../../plugins/${name}/dist/index.js`);
+const { cpuNative } = (await import(dist('cpu-native'))) as { cpuNative(): Backend };
 const backend = cpuNative();
 await backend.setup();
-const plugin = async (name: string) => import(join(here, `../../../plugins/${name}/dist/index.js`));
-const mods = { 'full-ft': await plugin('full-ft'), lora: await plugin('lora'), qlora: await plugin('qlora') };
-const adapterOf = (t: string): Adapter =>
-  t === 'full-ft' ? mods['full-ft'].fullFineTune() : (mods as any)[t][t]({ r: 16, alpha: 32, dropout: Number(process.env.DROPOUT ?? 0) });
 
-function batch(n: number, seq: number, vocab: number): MicroBatch {
-  const rows = n / seq;
-  return {
-    layout: 'packed', batchSize: rows,
-    inputIds: Int32Array.from({ length: n }, (_, i) => 3 + ((i * 7919) % (vocab - 3))),
-    positionIds: Int32Array.from({ length: n }, (_, i) => i % seq),
-    seqLens: Array(rows).fill(seq), cuSeqlens: Int32Array.from({ length: rows + 1 }, (_, i) => i * seq),
-    maxSeqLen: seq, labels: Float32Array.from({ length: rows * 3 }, (_, i) => (i % 3 === 0 ? 1 : 0)),
-  } as MicroBatch;
+const TECHNIQUES = (process.env.GFT_FIT_TECHNIQUES ?? 'lora,full-ft').split(',');
+const DROPOUT = Number(process.env.GFT_FIT_DROPOUT ?? 0);
+const TOKENS = (process.env.GFT_FIT_TOKENS ?? '1024,2048').split(',').map(Number);
+const RANK = 16;
+
+async function adapterOf(technique: string): Promise<Adapter> {
+  if (technique === 'full-ft') return (await import(dist('full-ft'))).fullFineTune();
+  const mod = await import(dist(technique === 'qlora' ? 'qlora' : 'lora'));
+  return mod[technique]({ r: RANK, alpha: 2 * RANK, dropout: DROPOUT });
 }
 
-const base = {
-  family: 'gemma2', vocabSize: 2000, rmsNormEps: 1e-6, ropeTheta: 10000, slidingWindow: 4096,
-  attnSoftcap: 50, finalSoftcap: 30, numLabels: 3, padTokenId: 0,
-  hiddenSize: 256, intermediateSize: 1024, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 64,
-  queryPreAttnScalar: 64,
-};
-const variants: [string, Partial<GemmaConfig>][] = JSON.parse(process.env.VARIANTS ?? '[["base",{}]]');
-const techniques = (process.env.TECH ?? 'lora').split(',');
-const ckpts = (process.env.CKPT ?? 'true').split(',').map((s) => s === 'true');
-const N = Number(process.env.N ?? 2048);
-const M = 2 ** 20;
-for (const [label, v] of variants) for (const t of techniques) for (const ck of ckpts) {
-  const cfg = { ...base, ...v } as GemmaConfig;
-  const model = GemmaModel.build({ config: cfg, weights: randomWeights(cfg, { seed: 1 }), adapter: adapterOf(t), scoreSeed: 1 });
+const BASE: GemmaConfig = { ...preset('small'), vocabSize: 2000, numLayers: 2 };
+const SHAPES: Array<[string, Partial<GemmaConfig>]> = [
+  ['base', {}],
+  ['layers 4', { numLayers: 4 }],
+  ['hidden 384', { hiddenSize: 384 }],
+  ['mlp 1536', { intermediateSize: 1536 }],
+  ['headDim 96', { headDim: 96, queryPreAttnScalar: 96 }],
+  ['kvHeads 4', { numKvHeads: 4 }],
+];
+
+function packed(tokens: number, vocab: number): MicroBatch {
+  const seq = 256;
+  const rows = tokens / seq;
+  return {
+    layout: 'packed',
+    batchSize: rows,
+    inputIds: Int32Array.from({ length: tokens }, (_, i) => 3 + ((i * 7919) % (vocab - 3))),
+    positionIds: Int32Array.from({ length: tokens }, (_, i) => i % seq),
+    seqLens: Array(rows).fill(seq),
+    cuSeqlens: Int32Array.from({ length: rows + 1 }, (_, i) => i * seq),
+    maxSeqLen: seq,
+    labels: Float32Array.from({ length: rows * 3 }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+  };
+}
+
+/** Bytes above weights + trainables + AdamW moments at the step peak, and the model's figure. */
+async function above(config: GemmaConfig, technique: string, checkpoint: boolean, tokens: number) {
+  const model = GemmaModel.build({
+    config,
+    weights: randomWeights(config, { seed: 1 }),
+    adapter: await adapterOf(technique),
+  });
   const vars = model.trainableVariables();
-  const tm: TrainableModel = {
+  const trainable: TrainableModel = {
     trainableVariables: () => vars,
     frozenBytes: () => model.memory().frozenBytes,
-    lossAndGrads(mb, scale) { const r = trainStep(model, mb, { checkpoint: ck, lossScale: scale }); return { loss: r.loss, grads: r.grads }; },
+    lossAndGrads(mb, scale) {
+      const r = trainStep(model, mb, { checkpoint, lossScale: scale });
+      return { loss: r.loss, grads: r.grads };
+    },
     predict: () => new Float32Array(),
     dispose: () => model.dispose(),
   };
-  const mb = batch(N, 256, cfg.vocabSize);
-  const inUse = (backend.memory!() as any).reservedBytes;
-  let trainable = 0; for (const x of vars.values()) trainable += x.size;
-  const peaks: number[] = [];
-  await train({ model: tm, steps: 3, schedule: { lr: 1e-5 }, backend, data: async function* () { for (;;) yield [mb]; },
-    onEvent: (e) => { if (e.type === 'step') peaks.push(e.peakBackendBytes ?? 0); } });
-  const nativeNow = tf.memory();
-  const stat = model.memory().frozenBytes + trainable * 4 * 3; // weights + m + v
-  const peak = peaks[peaks.length - 1];
-  const act = peak - stat;
-  console.log(`${label.padEnd(8)} ${t.padEnd(7)} ckpt=${ck} N=${N} L=${cfg.numLayers} frozen=${(model.memory().frozenBytes / M).toFixed(1)} trainable=${trainable} peak=${(peak / M).toFixed(1)}MiB static=${(stat / M).toFixed(1)} above=${(act / M).toFixed(2)}MiB perTokenFloats=${(act / 4 / N).toFixed(0)}`);
+  const mb = packed(tokens, config.vocabSize);
+  let peak = 0;
+  await train({
+    model: trainable,
+    steps: 3,
+    schedule: { lr: 1e-5 },
+    backend,
+    data: async function* () {
+      for (;;) yield [mb];
+    },
+    onEvent: (e) => {
+      if (e.type === 'step') peak = Math.max(peak, e.peakBackendBytes ?? 0);
+    },
+  });
+  const trainableBytes = 4 * variableParams(vars.values());
+  const statics = model.memory().frozenBytes + 3 * trainableBytes;
+  const predicted = activationMemory(config, {
+    profile: technique === 'full-ft' ? 'dense' : DROPOUT > 0 ? 'low-rank-dropout' : 'low-rank',
+    tokens,
+    checkpoint,
+    rank: RANK,
+    trainableBytes,
+  }).peakBytes;
   model.dispose();
+  return { measured: peak - statics, predicted };
+}
+
+const mib = (b: number) => (b / 2 ** 20).toFixed(1).padStart(8);
+for (const [label, change] of SHAPES) {
+  const config = { ...BASE, ...change };
+  for (const technique of TECHNIQUES) {
+    for (const checkpoint of [false, true]) {
+      const [a, b] = [
+        await above(config, technique, checkpoint, TOKENS[0]),
+        await above(config, technique, checkpoint, TOKENS[1]),
+      ];
+      const slope = (b.measured - a.measured) / 4 / (TOKENS[1] - TOKENS[0]);
+      console.log(
+        `${label.padEnd(11)} ${technique.padEnd(7)} checkpoint=${String(checkpoint).padEnd(5)} above MiB ${mib(a.measured)} ${mib(b.measured)}  predicted ${mib(a.predicted)} ${mib(b.predicted)}  floats/token ${slope.toFixed(0)}`,
+      );
+    }
+  }
 }

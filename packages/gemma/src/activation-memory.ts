@@ -113,7 +113,10 @@ function floats(c: PerToken, config: GemmaConfig, rank: number): number {
 }
 
 /** Activation memory of one training micro-batch of `options.tokens` rows. */
-export function activationMemory(config: GemmaConfig, options: ActivationOptions): ActivationMemory {
+export function activationMemory(
+  config: GemmaConfig,
+  options: ActivationOptions,
+): ActivationMemory {
   const c = COEFFICIENTS[options.profile];
   const rank = options.rank ?? 0;
   const n = options.tokens;

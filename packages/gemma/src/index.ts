@@ -3,6 +3,13 @@
  * presets, the model (forward, heads, loss), the training step (optionally checkpointed),
  * and Hugging Face checkpoint loading / saving.
  */
+
+export {
+  type ActivationMemory,
+  type ActivationOptions,
+  type ActivationProfile,
+  activationMemory,
+} from './activation-memory.js';
 export { type BatchContext, buildContext } from './batch-context.js';
 export { checkStore } from './check-store.js';
 export {
@@ -39,12 +46,6 @@ export {
 } from './params.js';
 export { PRESETS, type PresetName, preset } from './presets.js';
 export { type RandomInitOptions, randomWeights, seededNormal } from './random-init.js';
-export {
-  type ActivationMemory,
-  type ActivationOptions,
-  type ActivationProfile,
-  activationMemory,
-} from './activation-memory.js';
 export { applyRope, fullRopeTable, ropeTables, rotateHalfMatrix } from './rope.js';
 export {
   type TrainStepOptions,

@@ -13,7 +13,7 @@ import {
   goldenForwardSuite,
   opsGoldenSuite,
 } from '../../../packages/gemma/src/golden-suites.js';
-import { peftAdapterGoldenSuite } from '../../lora/src/golden-suites.js';
+import { bf16BaseGoldenSuite, peftAdapterGoldenSuite } from '../../lora/src/golden-suites.js';
 import { qloraGoldenSuite } from '../../qlora/src/golden-suites.js';
 import { fallbackReport, native, STRICT_NATIVE } from './test-support.js';
 
@@ -22,6 +22,7 @@ describe.skipIf(!native.ok)(native.title('golden fixtures on cpu-native (strict)
   goldenForwardSuite(STRICT_NATIVE);
   fullFtGradientSuite(STRICT_NATIVE);
   peftAdapterGoldenSuite(STRICT_NATIVE);
+  bf16BaseGoldenSuite(STRICT_NATIVE);
   qloraGoldenSuite(STRICT_NATIVE);
 
   it('nothing fell back to JavaScript, and strict mode was live', () => {

@@ -2,13 +2,17 @@
  * @gft/plugin-lora: LoRA for gft (PEFT semantics and adapter files), plus the parts other
  * LoRA-family techniques reuse: frozen-base factories, variant strategies, PEFT IO.
  */
+
+export { bf16MatMulGeneric, registerBf16MatMulGeneric } from './bf16-matmul.js';
+export { bf16Projection, bf16SiteBytes } from './bf16-projection.js';
+export { bf16Table, packBf16, widenBf16 } from './bf16-words.js';
 export {
   denseProjection,
   type FrozenBaseFactory,
   type FrozenProjection,
   readDense,
 } from './frozen-projection.js';
-export { lora } from './lora.js';
+export { type BaseDtype, type LoraPluginOptions, lora, loraBf16 } from './lora.js';
 export {
   createLoraAdapter,
   type LoraAdapter,

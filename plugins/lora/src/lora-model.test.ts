@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { tf } from '@gft/core';
 import { loadGemma, trainStep } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CPU_BACKEND, peftAdapterGoldenSuite } from './golden-suites.js';
+import { bf16BaseGoldenSuite, CPU_BACKEND, peftAdapterGoldenSuite } from './golden-suites.js';
 import { lora } from './lora.js';
 import { loraOptionsFromPeft } from './lora-adapter.js';
 import { FIXTURES, packed3 } from './test-support.js';
 
 peftAdapterGoldenSuite(CPU_BACKEND);
+bf16BaseGoldenSuite(CPU_BACKEND);
 
 describe('lora on tiny-gemma2', () => {
   beforeAll(async () => {

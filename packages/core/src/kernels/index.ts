@@ -4,7 +4,7 @@ export { geluGateGeneric, geluTanh } from './generic/gelu-gate.js';
 export { rmsNormGeneric } from './generic/rms-norm.js';
 export { sequenceRuns, varlenAttentionGeneric } from './generic/varlen-attention.js';
 export * from './kernel-names.js';
-export { geluGate, nf4MatMul, rmsNorm, varlenAttention } from './ops.js';
+export { bf16MatMul, geluGate, nf4MatMul, rmsNorm, varlenAttention } from './ops.js';
 export {
   ANY_BACKEND,
   type FusedKernelConfig,

@@ -20,8 +20,19 @@ export const GELU_GATE = 'GftGeluGate';
  * registered by the QLoRA plugin (`registerFusedKernel({ backendName: '*' ... })`).
  */
 export const NF4_MATMUL = 'GftNf4MatMul';
+/**
+ * x · W^T for a frozen weight stored as bfloat16 (half the bytes), computed in float32.
+ * Core declares it; its generic implementation is registered by the LoRA plugin.
+ */
+export const BF16_MATMUL = 'GftBf16MatMul';
 
-export const FUSED_KERNEL_NAMES = [VARLEN_ATTENTION, RMS_NORM, GELU_GATE, NF4_MATMUL] as const;
+export const FUSED_KERNEL_NAMES = [
+  VARLEN_ATTENTION,
+  RMS_NORM,
+  GELU_GATE,
+  NF4_MATMUL,
+  BF16_MATMUL,
+] as const;
 export type FusedKernelName = (typeof FUSED_KERNEL_NAMES)[number];
 
 export interface VarlenAttentionInputs {
@@ -79,12 +90,27 @@ export interface Nf4MatMulAttrs {
   blockSize: number;
 }
 
+export interface Bf16MatMulInputs {
+  /** [N, in] float32 */
+  x: tf.Tensor2D;
+  /**
+   * [ceil(out*in / 2)] int32, two bf16 values of W [out, in] (row-major) each: element 2k in
+   * the low 16 bits (a safetensors BF16 tensor's bytes read as little-endian int32).
+   */
+  packed: tf.Tensor1D;
+}
+export interface Bf16MatMulAttrs {
+  inFeatures: number;
+  outFeatures: number;
+}
+
 /** Inputs of each fused kernel, by name. */
 export interface FusedKernelInputs {
   [VARLEN_ATTENTION]: VarlenAttentionInputs;
   [RMS_NORM]: RmsNormInputs;
   [GELU_GATE]: GeluGateInputs;
   [NF4_MATMUL]: Nf4MatMulInputs;
+  [BF16_MATMUL]: Bf16MatMulInputs;
 }
 /** Attributes (non-tensor arguments) of each fused kernel, by name. */
 export interface FusedKernelAttrs {
@@ -92,4 +118,5 @@ export interface FusedKernelAttrs {
   [RMS_NORM]: RmsNormAttrs;
   [GELU_GATE]: GeluGateAttrs;
   [NF4_MATMUL]: Nf4MatMulAttrs;
+  [BF16_MATMUL]: Bf16MatMulAttrs;
 }

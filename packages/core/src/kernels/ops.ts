@@ -5,6 +5,9 @@
  */
 import type { tf } from '../tf.js';
 import {
+  BF16_MATMUL,
+  type Bf16MatMulAttrs,
+  type Bf16MatMulInputs,
   GELU_GATE,
   type GeluGateInputs,
   NF4_MATMUL,
@@ -35,6 +38,11 @@ export function rmsNorm(inputs: RmsNormInputs, attrs: RmsNormAttrs): tf.Tensor2D
 /** [N, F] gelu_tanh(gate) * up. */
 export function geluGate(inputs: GeluGateInputs): tf.Tensor2D {
   return runFusedKernel(GELU_GATE, inputs, {}) as tf.Tensor2D;
+}
+
+/** [N, out] x · W^T for a bf16-stored W; needs a registered implementation (the LoRA plugin's). */
+export function bf16MatMul(inputs: Bf16MatMulInputs, attrs: Bf16MatMulAttrs): tf.Tensor2D {
+  return runFusedKernel(BF16_MATMUL, inputs, attrs) as tf.Tensor2D;
 }
 
 /** [N, out] x · dequant(W)^T; needs a registered implementation (the QLoRA plugin's). */

@@ -1,8 +1,7 @@
 // NF4 matmul of the host device: y = x . dequant(W)^T and its input gradient dx = dy . dequant(W),
 // for W [out, in] stored as bitsandbytes NF4 codes (two per byte, high nibble first) with one
-// float32 scale per `blockSize` elements. Each task dequantises one tile of W into a
-// thread-local buffer and multiplies it with a single-threaded sgemm, so the dense weight never
-// exists whole. The codes and scales are frozen: there is no gradient for them.
+// float32 scale per `blockSize` elements, through the tiled stored-weight matmul
+// (tiled_dequant_matmul.h). The codes and scales are frozen: there is no gradient for them.
 // Not here: double quantisation of the scales (undone before the call), quantisation itself.
 //
 // nf4MatMul      buffers [x, packed, absmax, y]   params [N, in, out, blockSize, codesPerElement]
@@ -16,6 +15,7 @@
 #include "../engine/registry.h"
 #include "fused_util.h"
 #include "kernel_util.h"
+#include "tiled_dequant_matmul.h"
 
 namespace gft::host {
 namespace {
@@ -39,15 +39,6 @@ constexpr float kNf4Code[16] = {
     0.7229568362236023f,
     1.0f,
 };
-
-// Floats of W a task dequantises at once (1 MiB): wide tiles let one sgemm reuse each packed
-// panel of x across many lines of W, and the dense copy per thread stays bounded.
-constexpr int64_t kTileElements = 1 << 18;
-// Fewest lines of W (rows forward, columns backward) per tile.
-constexpr int64_t kMinTileLines = 16;
-// Fewest rows of x per task when rows are split to give every thread work (each task
-// dequantises its tile again, so chunks must be long enough to amortise that).
-constexpr int64_t kMinRowChunk = 256;
 
 struct Nf4 {
   int64_t N, in, out, blockSize, perElement;
@@ -158,78 +149,16 @@ void dequant(const Nf4& w, int64_t e, int64_t count, float* dst) {
   }
 }
 
-thread_local std::vector<float> tlsTile;
-
-// Tasks: tiles of `lines` lines of W (of `total`), times chunks of x's N rows when tiles
-// alone give the threads too little to do. Long row chunks first; narrower tiles only when x
-// has too few rows to split.
-struct Split {
-  int64_t lines, tiles, rowChunk, chunks;
-};
-
-Split split(int64_t N, int64_t total, int64_t lineLength, int threads) {
-  Split s;
-  const int64_t want = 2 * static_cast<int64_t>(threads);
-  const int64_t fit = kTileElements / std::max<int64_t>(1, lineLength);
-  s.lines = std::min(total, std::max(kMinTileLines, fit));
-  s.tiles = (total + s.lines - 1) / s.lines;
-  s.chunks = 1;
-  if (s.tiles < want) {
-    s.chunks = std::max<int64_t>(1, std::min((want + s.tiles - 1) / s.tiles, N / kMinRowChunk));
-    if (s.tiles * s.chunks < threads) {
-      s.lines = std::min(total, std::max(kMinTileLines, (total + want - 1) / want));
-      s.tiles = (total + s.lines - 1) / s.lines;
-      s.chunks = 1;
-    }
-  }
-  s.rowChunk = (N + s.chunks - 1) / s.chunks;
-  return s;
-}
-
 void nf4MatMul(Device& device, const KernelArgs& a) {
   Nf4 w = readNf4(a, "nf4MatMul", "x", "y");
-  const float* x = a.ptr<float>(0);
-  float* y = a.ptr<float>(3);
-  if (w.N == 0 || w.out == 0) return;
-  if (w.in == 0) {
-    std::memset(y, 0, static_cast<size_t>(w.N * w.out) * 4);
-    return;
-  }
-  ThreadPool& pool = poolOf(device);
-  Split s = split(w.N, w.out, w.in, pool.size());
-  SerialBlas serial;
-  dynamicFor(pool, s.tiles * s.chunks, [&](int64_t task) {
-    const int64_t r0 = (task / s.chunks) * s.lines, r1 = std::min(w.out, r0 + s.lines);
-    const int64_t n0 = (task % s.chunks) * s.rowChunk, n1 = std::min(w.N, n0 + s.rowChunk);
-    float* tile = scratch(tlsTile, (r1 - r0) * w.in);
-    dequant(w, r0 * w.in, (r1 - r0) * w.in, tile);
-    gemm(false, true, n1 - n0, r1 - r0, w.in, 1.0f, x + n0 * w.in, w.in, tile, w.in, 0.0f,
-         y + n0 * w.out + r0, w.out);
-  });
+  storedMatMul(device, w.N, w.in, w.out, a.ptr<float>(0), a.ptr<float>(3),
+               [&](int64_t e, int64_t count, float* dst) { dequant(w, e, count, dst); });
 }
 
 void nf4MatMulGradX(Device& device, const KernelArgs& a) {
   Nf4 w = readNf4(a, "nf4MatMulGradX", "dy", "dx");
-  const float* dy = a.ptr<float>(0);
-  float* dx = a.ptr<float>(3);
-  if (w.N == 0 || w.in == 0) return;
-  if (w.out == 0) {
-    std::memset(dx, 0, static_cast<size_t>(w.N * w.in) * 4);
-    return;
-  }
-  ThreadPool& pool = poolOf(device);
-  // Tiles of W's columns, so each task owns its columns of dx (no shared accumulation).
-  Split s = split(w.N, w.in, w.out, pool.size());
-  SerialBlas serial;
-  dynamicFor(pool, s.tiles * s.chunks, [&](int64_t task) {
-    const int64_t c0 = (task / s.chunks) * s.lines, c1 = std::min(w.in, c0 + s.lines);
-    const int64_t n0 = (task % s.chunks) * s.rowChunk, n1 = std::min(w.N, n0 + s.rowChunk);
-    const int64_t cols = c1 - c0;
-    float* tile = scratch(tlsTile, w.out * cols);
-    for (int64_t r = 0; r < w.out; r++) dequant(w, r * w.in + c0, cols, tile + r * cols);
-    gemm(false, false, n1 - n0, cols, w.out, 1.0f, dy + n0 * w.out, w.out, tile, cols, 0.0f,
-         dx + n0 * w.in + c0, w.in);
-  });
+  storedMatMulGradX(device, w.N, w.in, w.out, a.ptr<float>(0), a.ptr<float>(3),
+                    [&](int64_t e, int64_t count, float* dst) { dequant(w, e, count, dst); });
 }
 
 }  // namespace

@@ -1,10 +1,18 @@
 /**
  * gft's fused kernels on native backends: registers the native implementations of
- * VARLEN_ATTENTION, RMS_NORM, GELU_GATE and NF4_MATMUL in core's fused-kernel registry for a
+ * VARLEN_ATTENTION, RMS_NORM, GELU_GATE, NF4_MATMUL and BF16_MATMUL in core's fused-kernel registry for a
  * backend name. Every device of the engine provides the native kernels they call (the host
- * device in native/host/attention.cc, nf4.cc, norm.cc); this file never branches on which.
+ * device in native/host/attention.cc, nf4.cc, bf16.cc, norm.cc); this file never branches on which.
  */
-import { GELU_GATE, NF4_MATMUL, RMS_NORM, registerFusedKernel, VARLEN_ATTENTION } from '@gft/core';
+import {
+  BF16_MATMUL,
+  GELU_GATE,
+  NF4_MATMUL,
+  RMS_NORM,
+  registerFusedKernel,
+  VARLEN_ATTENTION,
+} from '@gft/core';
+import { bf16MatMulNative } from './bf16-matmul.js';
 import { geluGateNative } from './gelu-gate.js';
 import { nf4MatMulNative } from './nf4-matmul.js';
 import { rmsNormNative } from './rms-norm.js';
@@ -18,6 +26,7 @@ export const NATIVE_FUSED_KERNELS: Readonly<Record<string, readonly string[]>> =
   [RMS_NORM]: ['rmsNormForward', 'rmsNormBackward'],
   [GELU_GATE]: ['geluGateForward', 'geluGateBackward'],
   [NF4_MATMUL]: ['nf4MatMul', 'nf4MatMulGradX'],
+  [BF16_MATMUL]: ['bf16MatMul', 'bf16MatMulGradX'],
 };
 
 const registered = new Set<string>();
@@ -48,6 +57,12 @@ export function registerNativeFusedKernels(backendName: string): void {
     backendName,
     source: SOURCE,
     kernelFunc: nf4MatMulNative,
+  });
+  registerFusedKernel({
+    kernelName: BF16_MATMUL,
+    backendName,
+    source: SOURCE,
+    kernelFunc: bf16MatMulNative,
   });
   registered.add(backendName);
 }
