@@ -59,3 +59,15 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig(file, {})).message).toContain(`cannot read config ${file}`);
   });
 });
+
+describe('a token budget below the default truncation', () => {
+  it('truncates to the budget when --maxSequenceLength is not given, and keeps a given one', () => {
+    expect(loadConfig(undefined, { maxTokens: '1024' }).maxSequenceLength).toBe(1024);
+    expect(
+      loadConfig(undefined, { maxTokens: '1024', maxSequenceLength: '4096' }).maxSequenceLength,
+    ).toBe(4096);
+    expect(loadConfig(undefined, { maxTokens: '16384' }).maxSequenceLength).toBe(
+      DEFAULT_CONFIG.maxSequenceLength,
+    );
+  });
+});

@@ -53,8 +53,12 @@ export interface RunConfig {
   baseline?: string;
   /** `gft bench`: exit 0 even when cells fail (CI matrices with a backend that may be absent). */
   allowFailures: boolean;
-  /** `gft memory`: LoRA / QLoRA rank. */
+  /** LoRA rank of the rank-taking adapters (lora, lora-bf16, qlora); adapterOptions.r wins. */
   r: number;
+  /** `gft memory --fit`. */
+  fit: boolean;
+  /** `gft memory --fit`: the limit, e.g. '24GiB' (default: free memory). */
+  memoryLimit?: string;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -91,7 +95,18 @@ export const DEFAULT_CONFIG: RunConfig = {
   backends: ['auto'],
   allowFailures: false,
   r: 16,
+  fit: false,
 };
+
+/** Adapters that take a LoRA rank (`--r`). */
+const RANKED_ADAPTERS = new Set(['lora', 'lora-bf16', 'qlora']);
+
+/** The factory options of adapter `name`: `--adapterOptions`, with `--r` for ranked adapters. */
+export function adapterOptionsFor(config: RunConfig, name: string): Record<string, unknown> {
+  return RANKED_ADAPTERS.has(name)
+    ? { r: config.r, ...config.adapterOptions }
+    : config.adapterOptions;
+}
 
 /** Train and bench evaluate a few rows after training by default; `gft eval` every row. */
 export const DEFAULT_TRAIN_EVAL_ROWS = 4;
@@ -171,7 +186,15 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
     kind: 'boolean',
     help: 'bench: exit 0 when cells fail (default: exit 1; the report names failures either way)',
   },
-  r: { kind: 'int+', help: 'memory: LoRA / QLoRA rank' },
+  r: { kind: 'int+', help: 'LoRA rank of lora, lora-bf16 and qlora (adapterOptions.r overrides)' },
+  fit: {
+    kind: 'boolean',
+    help: 'memory: the largest token budget that fits --memoryLimit, per technique, with and without checkpointing',
+  },
+  memoryLimit: {
+    kind: 'string',
+    help: "memory --fit: bytes available, e.g. '24GiB' or '20GB' (default: this machine's free memory)",
+  },
 };
 
 export const CONFIG_FIELDS = FIELDS;
@@ -276,5 +299,13 @@ export function loadConfig(file: string | undefined, flags: Record<string, unkno
     }
     fromFile = validateConfig(raw, file);
   }
-  return { ...DEFAULT_CONFIG, ...fromFile, ...validateConfig(flags, 'flags') };
+  const given = { ...fromFile, ...validateConfig(flags, 'flags') };
+  const config = { ...DEFAULT_CONFIG, ...given };
+  // A budget below the default truncation, with no truncation asked for, truncates to the
+  // budget (every row still fits one micro-batch); both given and conflicting is refused
+  // (option-rules.ts).
+  if (given.maxSequenceLength === undefined && config.maxTokens < config.maxSequenceLength) {
+    config.maxSequenceLength = config.maxTokens;
+  }
+  return config;
 }

@@ -150,17 +150,86 @@ describe('gft', () => {
       /PLUGIN_UNKNOWN: unknown adapter plugin 'dora'; known adapter plugins: .*lora/,
     );
   });
-  it('memory: one row per technique, the predictions of the technique packages', async () => {
-    const r = await run(['memory', '--preset', 'gemma2-9b', '--r', '8', '--json']);
+  it('memory: per technique and checkpointing, the weights of the technique packages plus the step', async () => {
+    const r = await run([
+      'memory',
+      '--preset',
+      'gemma2-9b',
+      '--r',
+      '8',
+      '--adapters',
+      'full-ft,lora,qlora',
+      '--maxTokens',
+      '16384',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.out) as { rows: { technique: string; totalBytes: number }[] };
+    const out = JSON.parse(r.out) as {
+      tokens: number;
+      rows: (ReturnType<typeof predictMemory> & {
+        technique: string;
+        checkpoint: boolean;
+        keptBytes: number;
+        workingBytes: number;
+        gradientBytes: number;
+        optimizerPeakBytes: number;
+        runtimeBytes: number;
+        peakBytes: number;
+      })[];
+    };
     const inv = modelInventory(preset('gemma2-9b'));
-    expect(out.rows.map((x) => x.technique)).toEqual(['full-ft', 'lora r=8', 'qlora r=8']);
-    expect(out.rows[1]).toEqual({ technique: 'lora r=8', ...predictMemory(inv, lora({ r: 8 })) });
-    expect(out.rows[2]).toEqual({ technique: 'qlora r=8', ...predictMemory(inv, qlora({ r: 8 })) });
-    const text = await run(['memory', '--preset', 'gemma2-9b']);
+    expect(out.tokens).toBe(16384);
+    expect(out.rows.map((x) => `${x.technique}/${x.checkpoint}`)).toEqual([
+      'full-ft/false',
+      'full-ft/true',
+      'lora r=8/false',
+      'lora r=8/true',
+      'qlora r=8/false',
+      'qlora r=8/true',
+    ]);
+    expect(out.rows[2]).toMatchObject(predictMemory(inv, lora({ r: 8 })));
+    expect(out.rows[5]).toMatchObject(predictMemory(inv, qlora({ r: 8 })));
+    for (const row of out.rows) {
+      const backward = row.checkpoint
+        ? row.workingBytes + Math.max(row.keptBytes, row.gradientBytes)
+        : row.keptBytes + row.gradientBytes;
+      const extra = Math.max(backward, row.optimizerPeakBytes);
+      expect(row.peakBytes).toBeCloseTo(row.totalBytes + extra + row.runtimeBytes, -3);
+      // Checkpointing keeps two [N, D] rows per layer (plus the output) instead of every tensor.
+      if (row.checkpoint) expect(row.keptBytes).toBe(16384 * 85 * 3584 * 4);
+    }
+    const text = await run(['memory', '--preset', 'gemma2-9b', '--maxTokens', '16384']);
     console.log(text.out);
-    expect(text.out).toMatch(/full-ft\s+9\.24B\s+0 B\s+34\.4 GiB\s+68\.9 GiB\s+103\.3 GiB/);
+    expect(text.out).toMatch(/full-ft\s+no\s+9\.24B\s+0 B\s+34\.4 GiB\s+68\.9 GiB/);
+    expect(text.out).toMatch(/lora-bf16 r=16\s+yes\s+54\.03M\s+18\.9 GiB/);
+  });
+  it('memory --fit: the largest budget under the limit, and nothing for what cannot fit', async () => {
+    const r = await run([
+      'memory',
+      '--preset',
+      'gemma2-9b',
+      '--fit',
+      '--memoryLimit',
+      '24GiB',
+      '--adapters',
+      'full-ft,qlora',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as {
+      limitBytes: number;
+      fit: { technique: string; checkpoint: boolean; tokens: number; peakBytes: number }[];
+    };
+    expect(out.limitBytes).toBe(24 * 2 ** 30);
+    const [ftPlain, ftCkpt, qPlain, qCkpt] = out.fit;
+    expect([ftPlain.tokens, ftCkpt.tokens]).toEqual([0, 0]);
+    expect(qCkpt.tokens).toBeGreaterThan(qPlain.tokens);
+    for (const f of [qPlain, qCkpt]) expect(f.peakBytes).toBeLessThanOrEqual(out.limitBytes);
+    const text = await run(['memory', '--preset', 'gemma2-9b', '--fit', '--memoryLimit', '24GiB']);
+    expect(text.out).toMatch(/full-ft\s+yes\s+does not fit/);
+    const bad = await run(['memory', '--fit', '--memoryLimit', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--memoryLimit: 'lots' is not a size/);
   });
   it('data preview: the seed lines for every micro-batch, cu_seqlens ending at the row length', async () => {
     const r = await run([

@@ -25,6 +25,7 @@ const PLUGIN_SET_FIELDS: Field[] = [
   'preset',
   'checkpoint',
   'adapter',
+  'r',
   'adapterOptions',
   'collator',
   'backend',
@@ -60,6 +61,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'checkpoint',
       'tokenizer',
       'adapters',
+      'r',
       'collators',
       'backends',
       'threads',
@@ -122,8 +124,18 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
   },
   memory: {
     summary:
-      'predicted weight + optimizer memory of each technique for a preset (e.g. --preset gemma2-9b)',
-    fields: ['preset', 'checkpoint', 'adapters', 'r', 'adapterOptions'],
+      'predicted peak memory of a training step per technique, with and without activation checkpointing (--fit: the largest token budget that fits)',
+    fields: [
+      'preset',
+      'checkpoint',
+      'adapters',
+      'r',
+      'adapterOptions',
+      'maxTokens',
+      'activationCheckpointing',
+      'fit',
+      'memoryLimit',
+    ],
   },
 };
 
@@ -299,7 +311,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       }
       case 'memory': {
-        const r = await memoryCommand(config);
+        const r = await memoryCommand(config, new Set(Object.keys(flags)));
         print(r, formatMemory(r));
         return EXIT.ok;
       }

@@ -91,7 +91,7 @@ describe('exit codes and error shapes', () => {
 
 describe('option sanity', () => {
   it('a token budget smaller than one truncated sequence names both options', async () => {
-    const r = await run(['train', '--maxTokens', '10', '--json']);
+    const r = await run(['train', '--maxTokens', '10', '--maxSequenceLength', '4096', '--json']);
     expect(r.code).toBe(EXIT.usage);
     const error = jsonError(r.out);
     expect(error.where).toBe('maxTokens, maxSequenceLength');

@@ -20,7 +20,8 @@ import {
 } from '@gft/core';
 import { GemmaModel, loadGemma, preset, randomWeights } from '@gft/gemma';
 import { buildProgress } from './build-progress.js';
-import type { RunConfig } from './config.js';
+import { collectGarbage } from './collect-garbage.js';
+import { adapterOptionsFor, type RunConfig } from './config.js';
 import { gemmaTrainableModel } from './gemma-trainable.js';
 
 /** The tokenizer a run uses by name: explicit, else none with a checkpoint (its tokenizer.json). */
@@ -42,7 +43,7 @@ export async function runTokenizer(
 export async function pluginSet(config: RunConfig, registry: PluginRegistry): Promise<PluginSet> {
   const name = tokenizerName(config);
   const plugins = await Promise.all([
-    registry.create('adapter', config.adapter, config.adapterOptions),
+    registry.create('adapter', config.adapter, adapterOptionsFor(config, config.adapter)),
     registry.create('collator', config.collator),
     registry.create(
       'backend',
@@ -76,6 +77,7 @@ export function buildModel(
           onProgress: buildProgress(`${config.preset} (${set.adapter.name}, random init)`),
         });
       })();
+  collectGarbage();
   return {
     model: gemmaTrainableModel(gemma, { checkpoint: config.activationCheckpointing }),
     vocabSize: gemma.config.vocabSize,

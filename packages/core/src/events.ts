@@ -27,6 +27,8 @@ export interface StepEvent {
   rows: number;
   realTokens: number;
   computedTokens: number;
+  /** Token rows of this step's largest micro-batch (padding included): what its peak scales with. */
+  largestMicroBatchTokens: number;
   stepMs: number;
   /** Real tokens (padding excluded) per second of this step. */
   tokensPerSecond: number;
@@ -71,6 +73,8 @@ export interface RunSummary {
   stepMsP50: number;
   stepMsP90: number;
   peakTensorBytes: number;
+  /** See `StepEvent.largestMicroBatchTokens`; the maximum over the run's steps. */
+  largestMicroBatchTokens?: number;
   /** See `StepEvent.peakBackendBytes`; the maximum over the run's steps. */
   peakBackendBytes?: number;
   /** See `StepEvent.peakHeldBytes`; the maximum over the run's steps. */

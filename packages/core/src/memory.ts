@@ -2,9 +2,12 @@
  * Memory accounting for techniques: what a model costs under an adapter, predicted from
  * its inventory (linear sites + other parameters) without building it, or measured on a
  * built one. Frozen bytes, trainable bytes (float32) and optimizer state (AdamW: two
- * float32 moments per trainable parameter). Activations are not predicted here.
+ * float32 moments per trainable parameter), and the shape of a training step's predicted
+ * peak (`StepMemory`: those plus what the step keeps for backward, its working set, live
+ * gradients and the process around the model).
  *
- * Not here: which sites a model has (the model package lists them), peak measurement.
+ * Not here: which sites a model has and what its step keeps (the model package predicts
+ * them), peak measurement (runner/memory-probe.ts).
  */
 import type { Adapter, Linear, LinearSite, ParamRole } from './adapter.js';
 
@@ -94,4 +97,24 @@ export function measureMemory(
     else frozen += p.numel * (p.bytesPerElement ?? 4);
   }
   return finish(frozen, trainable, optimizer);
+}
+
+/** A training step's predicted peak: the model's bytes plus what one micro-batch adds. */
+export interface StepMemory extends MemoryBreakdown {
+  /** Token rows of the micro-batch the peak is for (padding included). */
+  tokens: number;
+  /** Per-layer activation checkpointing. */
+  checkpoint: boolean;
+  /** Kept from the forward for backward. */
+  keptBytes: number;
+  /** The largest working set of the backward on top of what is kept. */
+  workingBytes: number;
+  /** Gradients (and the optimizer's temporaries) live at the backward's peak. */
+  gradientBytes: number;
+  /** The optimizer step's own peak: every gradient plus its temporaries of the largest tensor. */
+  optimizerPeakBytes: number;
+  /** The process around the model: runtime, tokenizer, rows (measured or estimated). */
+  runtimeBytes: number;
+  /** Everything at the step's peak: what the process's resident memory should reach. */
+  peakBytes: number;
 }

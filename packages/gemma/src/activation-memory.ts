@@ -83,6 +83,8 @@ export interface ActivationOptions {
   mlpChunkRows?: number;
   /** Bytes of the trainable parameters (float32), for the gradients live at the peak. */
   trainableBytes: number;
+  /** Bytes of the largest trainable tensor (AdamW's temporaries are as large); default 0. */
+  largestTrainableBytes?: number;
 }
 
 export interface ActivationMemory {
@@ -92,13 +94,23 @@ export interface ActivationMemory {
   workingBytes: number;
   /** Gradients (and the optimizer's temporaries) live at the step's peak. */
   gradientBytes: number;
+  /** The optimizer step's own peak: every gradient plus AdamW's temporaries of one tensor. */
+  optimizerPeakBytes: number;
   /**
-   * What the step adds to the weights and optimizer state at its peak. Plain: all of it at
-   * once. Checkpointed: the working set, plus either what is kept (near the top of the
-   * backward, few gradients yet) or the gradients (near the bottom, little kept any more).
+   * What the step adds to the weights and optimizer state at its peak: the larger of the
+   * backward's and the optimizer's. Backward, plain: everything kept plus the gradients.
+   * Checkpointed: the working set, plus either what is kept (near the top of the backward,
+   * few gradients yet) or the gradients (near the bottom, little kept any more).
    */
   peakBytes: number;
 }
+
+/**
+ * AdamW's update holds about this many temporaries the size of the tensor it updates (tfjs
+ * ops allocate each intermediate; the finite check after the update adds a little): fitted on
+ * `small` full fine-tuning, where the 256k x 256 embedding's update is the step's peak.
+ */
+const ADAMW_TEMPORARIES = 4;
 
 function floats(c: PerToken, config: GemmaConfig, rank: number): number {
   const q = config.numHeads * config.headDim;
@@ -122,11 +134,19 @@ export function activationMemory(
   const n = options.tokens;
   const attention = floats(c.attention, config, rank);
   const mlp = floats(c.mlp, config, rank);
+  const optimizerPeakBytes =
+    options.trainableBytes + ADAMW_TEMPORARIES * (options.largestTrainableBytes ?? 0);
   if (!options.checkpoint) {
     const keptBytes =
       4 * n * (config.numLayers * (attention + mlp) + floats(c.model.plain, config, rank));
     const gradientBytes = c.gradients.plain * options.trainableBytes;
-    return { keptBytes, workingBytes: 0, gradientBytes, peakBytes: keptBytes + gradientBytes };
+    return {
+      keptBytes,
+      workingBytes: 0,
+      gradientBytes,
+      optimizerPeakBytes,
+      peakBytes: Math.max(keptBytes + gradientBytes, optimizerPeakBytes),
+    };
   }
   const chunk = Math.min(n, options.mlpChunkRows ?? 4096);
   // Each layer's input and its attention half's output, plus the last layer's output.
@@ -138,6 +158,7 @@ export function activationMemory(
     keptBytes,
     workingBytes,
     gradientBytes,
-    peakBytes: workingBytes + Math.max(keptBytes, gradientBytes),
+    optimizerPeakBytes,
+    peakBytes: Math.max(workingBytes + Math.max(keptBytes, gradientBytes), optimizerPeakBytes),
   };
 }

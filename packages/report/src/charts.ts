@@ -54,8 +54,8 @@ export function chartSpecs(records: readonly BenchRecord[], baseline?: string): 
         height: { step: 14 },
         data: {
           values: rows.flatMap((r) => [
-            { combination: r.id, kind: 'tfjs tensors', MiB: (r.peakTensorBytes ?? 0) / 2 ** 20 },
             { combination: r.id, kind: 'process RSS', MiB: (r.peakRssBytes ?? 0) / 2 ** 20 },
+            { combination: r.id, kind: 'predicted', MiB: (r.predictedPeakBytes ?? 0) / 2 ** 20 },
           ]),
         },
         mark: { type: 'bar', tooltip: true },

@@ -27,3 +27,10 @@ export function formatCount(n: number | undefined): string {
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
   return String(n);
 }
+
+/** Predicted peak over measured peak RSS, e.g. `0.97`, or `-` when either is missing. */
+export function predictedShare(r: { predictedPeakBytes?: number; peakRssBytes?: number }): string {
+  return r.predictedPeakBytes && r.peakRssBytes
+    ? (r.predictedPeakBytes / r.peakRssBytes).toFixed(2)
+    : '-';
+}

@@ -4,7 +4,7 @@
  */
 import type { BenchRecord } from '@gft/core';
 import { chartSpecs, renderSvg } from './charts.js';
-import { formatBytes, formatCount, formatNumber } from './format.js';
+import { formatBytes, formatCount, formatNumber, predictedShare } from './format.js';
 import { baselineOf, type ReportOptions, reportRows } from './rows.js';
 import { settingsLine } from './settings.js';
 
@@ -27,8 +27,8 @@ export async function renderHtml(
   const body = rows
     .map((r) =>
       r.ok
-        ? `<tr>${cell(r.id)}${cell(formatNumber(r.tokensPerSecond))}${cell(r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`)}${cell(`${formatNumber(r.stepMsP50, 0)} / ${formatNumber(r.stepMsP90, 0)}`)}${cell(formatBytes(r.peakTensorBytes))}${cell(formatBytes(r.peakRssBytes))}${cell(formatCount(r.trainableParams))}${cell(r.paddingRatio === undefined ? '-' : `${(r.paddingRatio * 100).toFixed(1)}%`)}${cell(formatNumber(r.finalLoss, 4))}${cell(formatNumber(r.evalLogLoss, 4))}</tr>`
-        : `<tr class="failed">${cell(r.id)}<td colspan="9">failed: ${esc(r.error ?? '')}</td></tr>`,
+        ? `<tr>${cell(r.id)}${cell(formatNumber(r.tokensPerSecond))}${cell(r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`)}${cell(`${formatNumber(r.stepMsP50, 0)} / ${formatNumber(r.stepMsP90, 0)}`)}${cell(formatBytes(r.peakRssBytes))}${cell(formatBytes(r.predictedPeakBytes))}${cell(predictedShare(r))}${cell(formatCount(r.trainableParams))}${cell(r.paddingRatio === undefined ? '-' : `${(r.paddingRatio * 100).toFixed(1)}%`)}${cell(formatNumber(r.finalLoss, 4))}${cell(formatNumber(r.evalLogLoss, 4))}</tr>`
+        : `<tr class="failed">${cell(r.id)}<td colspan="10">failed: ${esc(r.error ?? '')}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>
@@ -41,7 +41,7 @@ figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.5rem}
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>${esc(settingsLine(records, baselineOf(records, options.baseline)?.cell.id).replace(/`/g, ''))}</p>
-<table><thead><tr><th>combination</th><th>real tokens/s</th><th>vs baseline</th><th>step p50 / p90 (ms)</th><th>peak tensor memory</th><th>peak RSS</th><th>trainable params</th><th>padding</th><th>final train loss</th><th>eval log loss</th></tr></thead>
+<table><thead><tr><th>combination</th><th>real tokens/s</th><th>vs baseline</th><th>step p50 / p90 (ms)</th><th>peak RSS</th><th>predicted peak</th><th>predicted / RSS</th><th>trainable params</th><th>padding</th><th>final train loss</th><th>eval log loss</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table>

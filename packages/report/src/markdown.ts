@@ -1,6 +1,6 @@
 /** `report.md`: one table, a row per bench cell, failures listed with their reason. */
 import type { BenchRecord } from '@gft/core';
-import { formatBytes, formatCount, formatNumber } from './format.js';
+import { formatBytes, formatCount, formatNumber, predictedShare } from './format.js';
 import { baselineOf, type ReportOptions, reportRows } from './rows.js';
 import { settingsLine } from './settings.js';
 
@@ -17,16 +17,16 @@ export function renderMarkdown(
     '',
     settingsLine(records, base?.cell.id),
     '',
-    '| combination | real tokens/s | vs baseline | step p50 / p90 (ms) | peak tensor memory | peak RSS | trainable params | padding | final train loss | eval log loss |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| combination | real tokens/s | vs baseline | step p50 / p90 (ms) | peak RSS | predicted peak | predicted / RSS | trainable params | padding | final train loss | eval log loss |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     if (!r.ok) {
-      lines.push(`| ${r.id} | failed | | | | | | | | |`);
+      lines.push(`| ${r.id} | failed | | | | | | | | | |`);
       continue;
     }
     lines.push(
-      `| ${r.id} | ${formatNumber(r.tokensPerSecond)} | ${r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`} | ${formatNumber(r.stepMsP50, 0)} / ${formatNumber(r.stepMsP90, 0)} | ${formatBytes(r.peakTensorBytes)} | ${formatBytes(r.peakRssBytes)} | ${formatCount(r.trainableParams)} | ${r.paddingRatio === undefined ? '-' : `${(r.paddingRatio * 100).toFixed(1)}%`} | ${formatNumber(r.finalLoss, 4)} | ${formatNumber(r.evalLogLoss, 4)} |`,
+      `| ${r.id} | ${formatNumber(r.tokensPerSecond)} | ${r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`} | ${formatNumber(r.stepMsP50, 0)} / ${formatNumber(r.stepMsP90, 0)} | ${formatBytes(r.peakRssBytes)} | ${formatBytes(r.predictedPeakBytes)} | ${predictedShare(r)} | ${formatCount(r.trainableParams)} | ${r.paddingRatio === undefined ? '-' : `${(r.paddingRatio * 100).toFixed(1)}%`} | ${formatNumber(r.finalLoss, 4)} | ${formatNumber(r.evalLogLoss, 4)} |`,
     );
   }
   const failed = rows.filter((r) => !r.ok);
@@ -36,7 +36,10 @@ export function renderMarkdown(
   }
   lines.push(
     '',
-    'Real tokens exclude padding. Padding is the share of computed tokens that are padding. Memory is sampled after each micro-batch backward and after the optimizer step.',
+    'Real tokens exclude padding. Padding is the share of computed tokens that are padding. ' +
+      "Peak RSS is the process's resident high-water mark over the steps (Linux VmHWM, restarted each step). " +
+      "Predicted peak is gft's memory model (`gft memory`) for the cell's largest micro-batch, " +
+      'with the runtime (Node, tfjs, tokenizer, rows) measured in the cell once the model is built.',
     '',
   );
   return lines.join('\n');

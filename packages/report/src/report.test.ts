@@ -40,6 +40,21 @@ function record(id: string, tps: number, losses: number[]): BenchRecord {
       finalLoss: losses.at(-1)!,
       evalLogLoss: 1.05,
     },
+    predictedMemory: {
+      tokens: 4096,
+      checkpoint: true,
+      frozenBytes: 0,
+      trainableParams: 123_456,
+      trainableBytes: 0,
+      optimizerBytes: 0,
+      totalBytes: 0,
+      keptBytes: 0,
+      workingBytes: 0,
+      gradientBytes: 0,
+      optimizerPeakBytes: 0,
+      runtimeBytes: 0,
+      peakBytes: 380 * 2 ** 20,
+    },
     losses,
   };
 }
@@ -83,7 +98,7 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(records, { baseline: 'lora/padding/wasm' });
     expect(md).toMatch(/\| lora\/padding\/wasm \| 200\.0 \| 1\.00x \|/);
     expect(md).toMatch(
-      /\| lora\/varlen-packing\/wasm \| 500\.0 \| 2\.50x \|.*50\.0 MiB.*123\.5k.*33\.3%.*0\.8500.*1\.0500/,
+      /\| lora\/varlen-packing\/wasm \| 500\.0 \| 2\.50x \|.*\| 400\.0 MiB \| 380\.0 MiB \| 0\.95 \| 123\.5k.*33\.3%.*0\.8500.*1\.0500/,
     );
     expect(md).toContain('`qlora/padding/wasm`: OUT_OF_MEMORY: heap exhausted \\| at step 2');
   });

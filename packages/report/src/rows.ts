@@ -13,6 +13,8 @@ export interface ReportRow {
   ratio?: number;
   peakTensorBytes?: number;
   peakRssBytes?: number;
+  /** The memory model's peak for the cell's largest micro-batch (runtime measured in the cell). */
+  predictedPeakBytes?: number;
   trainableParams?: number;
   paddingRatio?: number;
   stepMsP50?: number;
@@ -56,6 +58,7 @@ export function reportRows(
       ratio: base ? s.realTokensPerSecond / base : undefined,
       peakTensorBytes: s.peakTensorBytes,
       peakRssBytes: s.peakRssBytes,
+      predictedPeakBytes: r.predictedMemory?.peakBytes,
       trainableParams: r.trainableParams,
       paddingRatio: s.paddingRatio,
       stepMsP50: s.stepMsP50,

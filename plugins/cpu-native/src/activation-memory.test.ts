@@ -1,7 +1,7 @@
 /**
  * The memory model against the native engine's exact allocation high-water mark: for
- * full-ft, LoRA and QLoRA, plain and checkpointed, on two shapes (one with every dimension
- * changed), the predicted step peak (weights, trainables, AdamW moments and @gft/gemma's
+ * full-ft, LoRA and QLoRA, plain and checkpointed, on two shapes (`small`, and one with every
+ * dimension changed), the predicted step peak (weights, trainables, AdamW moments and @gft/gemma's
  * activation model) is within 10% of the peak cpu-native counted during real runner steps.
  */
 import { type MicroBatch, type TrainableModel, train, variableParams } from '@gft/core';
@@ -18,7 +18,9 @@ import { cpuNative } from './index.js';
 import { native, packedMicroBatch, seededRows, TECHNIQUES } from './test-support.js';
 
 const SHAPES: Record<string, GemmaConfig> = {
-  'small layout': { ...preset('small'), vocabSize: 512 },
+  // The default bench's model: its 256k x 256 embedding makes full fine-tuning's peak the
+  // optimizer's update of that one tensor.
+  small: preset('small'),
   'every dimension changed': {
     ...preset('small'),
     vocabSize: 512,
@@ -80,6 +82,7 @@ async function measure(
       checkpoint,
       rank: RANK,
       trainableBytes,
+      largestTrainableBytes: 4 * Math.max(...[...vars.values()].map((v) => v.size)),
     });
     // Weights, trainables and AdamW's two moments, then what the step adds.
     const predicted = model.memory().frozenBytes + 3 * trainableBytes + step.peakBytes;
@@ -95,6 +98,9 @@ describe.skipIf(!native.ok)(native.title('memory model vs cpu-native peak'), () 
       for (const checkpoint of [false, true]) {
         it(`${shape}, ${technique}, checkpoint=${checkpoint}: predicted peak within 10%`, async () => {
           const { predicted, measured } = await measure(config, technique, checkpoint);
+          console.log(
+            `${shape}, ${technique}, checkpoint=${checkpoint}: predicted ${(predicted / 2 ** 20).toFixed(1)} MiB, measured ${(measured / 2 ** 20).toFixed(1)} MiB`,
+          );
           expect(measured).toBeGreaterThan(0);
           expect(Math.abs(predicted / measured - 1)).toBeLessThan(0.1);
         });

@@ -1,22 +1,28 @@
 /**
  * `gft bench`: expands the matrix and runs each cell in its own child process (a fork of
  * this CLI's entry running the hidden `bench-cell` command), so memory is measured per
- * cell and one failing cell is reported while the others continue. Records go to
+ * cell and one failing cell is reported while the others continue. Each record holds the
+ * memory model's predicted peak beside the measured one. Records go to
  * `<out>/bench.jsonl`, then @gft/report writes `report.md` and `report.html`.
  */
 import { fork } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type Backend,
   type BenchCell,
   type BenchRecord,
   expandMatrix,
   GftError,
+  type PluginSet,
+  percentile,
   type StepEvent,
 } from '@gft/core';
+import { type GemmaConfig, preset, readGemmaConfig } from '@gft/gemma';
 import { writeReport } from '@gft/report';
 import { loadRunRows } from '../arena-data.js';
-import type { RunConfig } from '../config.js';
+import { adapterOptionsFor, type RunConfig } from '../config.js';
+import { predictStepMemory } from '../memory-prediction.js';
 import { cliRegistry } from '../registry.js';
 import { readRowsFile, writeRowsFile } from '../rows-file.js';
 import { runTokenizer } from '../session.js';
@@ -140,6 +146,26 @@ function runCell(
   });
 }
 
+/**
+ * What the process holds besides the backend's allocator (Node, tfjs, the tokenizer, the
+ * rows): resident memory minus the allocator's held bytes, sampled after each step, when the
+ * step's transients are gone; the median, since V8's heap breathes between samples.
+ */
+function runtimeSampler(): { sample(backend: Backend): void; median(): number | undefined } {
+  const samples: number[] = [];
+  return {
+    sample(backend) {
+      const held = backend.memory?.().reservedBytes ?? 0;
+      samples.push(Math.max(0, process.memoryUsage.rss() - held));
+    },
+    median: () => (samples.length > 0 ? percentile(samples, 0.5) : undefined),
+  };
+}
+
+function gemmaConfigOf(config: RunConfig): GemmaConfig {
+  return config.checkpoint ? readGemmaConfig(config.checkpoint) : preset(config.preset);
+}
+
 /** The child side: one cell, one training run; the record goes back over IPC. */
 export async function benchCellCommand(payload: string): Promise<number> {
   const { cell, config, rowsFile } = JSON.parse(payload) as {
@@ -158,16 +184,26 @@ export async function benchCellCommand(payload: string): Promise<number> {
       }
     | undefined;
   let record: BenchRecord;
+  const runtime = runtimeSampler();
+  let set: PluginSet | undefined;
   try {
     const result = await trainCommand(
       config,
       (e) => {
-        if (e.type === 'step') steps.push(e);
+        if (e.type === 'step') {
+          steps.push(e);
+          if (set) runtime.sample(set.backend);
+        }
         if (e.type === 'run-start') start = e;
       },
       false,
       readRowsFile(rowsFile),
+      (built) => {
+        set = built;
+      },
     );
+    const adapter = set?.adapter;
+    const tokens = result.summary.largestMicroBatchTokens;
     record = {
       cell,
       ok: true,
@@ -176,6 +212,15 @@ export async function benchCellCommand(payload: string): Promise<number> {
       frozenBytes: start?.frozenBytes,
       optimizerBytes: start?.optimizerBytes,
       summary: result.summary,
+      predictedMemory:
+        adapter && tokens
+          ? predictStepMemory(gemmaConfigOf(config), adapter, {
+              tokens,
+              checkpoint: config.activationCheckpointing,
+              runtimeBytes: runtime.median(),
+              adapterOptions: adapterOptionsFor(config, config.adapter),
+            })
+          : undefined,
       losses: steps.map((s) => s.loss),
       stepMs: steps.filter((s) => !s.warmup).map((s) => s.stepMs),
       wallMs: Date.now() - started,

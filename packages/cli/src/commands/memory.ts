@@ -1,35 +1,48 @@
 /**
- * `gft memory`: each technique's predicted weight and optimizer memory for a preset (or a
- * checkpoint's config.json) without building the model: core's `predictMemory` over the
- * model's inventory (its linear sites and other parameters) with each adapter's estimates.
- * Activations are not predicted (they depend on the batch; `gft bench` measures peaks).
+ * `gft memory`: each technique's predicted step peak for a preset (or a checkpoint's
+ * config.json) at a micro-batch token budget, with and without activation checkpointing,
+ * without building the model (memory-prediction.ts); `--fit` turns it around: the largest
+ * token budget whose step fits a memory limit (default: this machine's free memory).
  */
-import { type Adapter, GftError, type MemoryBreakdown, predictMemory } from '@gft/core';
-import { modelInventory, preset, readGemmaConfig } from '@gft/gemma';
+import { freemem } from 'node:os';
+import { type Adapter, GftError, type StepMemory } from '@gft/core';
+import { type GemmaConfig, preset, readGemmaConfig } from '@gft/gemma';
 import { formatBytes, formatCount } from '@gft/report';
-import type { RunConfig } from '../config.js';
+import { adapterOptionsFor, type RunConfig } from '../config.js';
+import {
+  largestFittingTokens,
+  predictStepMemory,
+  RUNTIME_BYTES_ESTIMATE,
+} from '../memory-prediction.js';
 import { cliRegistry } from '../registry.js';
 
-export interface MemoryRow extends MemoryBreakdown {
+/** What `gft memory` compares when --adapters is not given: every shipped technique. */
+export const MEMORY_ADAPTERS = ['full-ft', 'lora', 'lora-bf16', 'qlora'];
+
+export interface MemoryRow extends StepMemory {
   technique: string;
 }
 
-/** Rank-taking techniques get `r` (and PEFT's usual alpha = 2r unless adapterOptions set it). */
-const RANKED = new Set(['lora', 'qlora']);
+export interface FitRow {
+  technique: string;
+  checkpoint: boolean;
+  /** Largest micro-batch token budget that fits (0: not even the weights do). */
+  tokens: number;
+  /** The predicted peak at that budget (at one token when nothing fits). */
+  peakBytes: number;
+}
 
-export async function memoryCommand(
-  config: RunConfig,
-): Promise<{ model: string; r: number; rows: MemoryRow[] }> {
-  const gemmaConfig = config.checkpoint
-    ? readGemmaConfig(config.checkpoint)
-    : preset(config.preset);
-  const inventory = modelInventory(gemmaConfig);
+interface Technique {
+  label: string;
+  adapter: Adapter;
+  options: Record<string, unknown>;
+}
+
+async function techniques(config: RunConfig, names: readonly string[]): Promise<Technique[]> {
   const registry = cliRegistry();
-  const rows: MemoryRow[] = [];
-  for (const name of config.adapters) {
-    const options = RANKED.has(name)
-      ? { alpha: 2 * config.r, ...config.adapterOptions, r: config.r }
-      : {};
+  const out: Technique[] = [];
+  for (const name of names) {
+    const options = adapterOptionsFor(config, name);
     const adapter = (await registry.create('adapter', name, options)) as Adapter;
     if (typeof adapter.estimateLinear !== 'function') {
       throw new GftError(
@@ -38,39 +51,142 @@ export async function memoryCommand(
         { where: name },
       );
     }
-    rows.push({
-      technique: RANKED.has(name) ? `${name} r=${config.r}` : name,
-      ...predictMemory(inventory, adapter),
-    });
+    out.push({ label: 'r' in options ? `${name} r=${options.r}` : name, adapter, options });
   }
-  return { model: config.checkpoint ?? config.preset, r: config.r, rows };
+  return out;
+}
+
+/** Parses '24GiB', '20GB', '512MiB', '1e9' into bytes. */
+export function parseBytes(text: string): number {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\s*$/i.exec(text);
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+  };
+  const bytes = m ? Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()] : Number.NaN;
+  if (!(bytes > 0)) {
+    throw new GftError(
+      'BAD_CONFIG',
+      `--memoryLimit: '${text}' is not a size; write e.g. 24GiB, 20GB or 512MiB`,
+      { where: 'memoryLimit' },
+    );
+  }
+  return bytes;
+}
+
+export async function memoryCommand(
+  config: RunConfig,
+  given: ReadonlySet<string> = new Set(),
+): Promise<
+  | { model: string; tokens: number; runtimeBytes: number; rows: MemoryRow[] }
+  | { model: string; limitBytes: number; runtimeBytes: number; fit: FitRow[] }
+> {
+  const gemma: GemmaConfig = config.checkpoint
+    ? readGemmaConfig(config.checkpoint)
+    : preset(config.preset);
+  const model = config.checkpoint ?? config.preset;
+  const list = await techniques(config, given.has('adapters') ? config.adapters : MEMORY_ADAPTERS);
+  const checkpointing = given.has('activationCheckpointing')
+    ? [config.activationCheckpointing]
+    : [false, true];
+  const runtimeBytes = RUNTIME_BYTES_ESTIMATE;
+  const predict = (t: Technique, tokens: number, checkpoint: boolean) =>
+    predictStepMemory(gemma, t.adapter, {
+      tokens,
+      checkpoint,
+      runtimeBytes,
+      adapterOptions: t.options,
+    });
+  if (config.fit) {
+    const limitBytes = config.memoryLimit ? parseBytes(config.memoryLimit) : freemem();
+    const fit: FitRow[] = [];
+    for (const t of list) {
+      for (const checkpoint of checkpointing) {
+        const tokens = largestFittingTokens(
+          (n) => predict(t, n, checkpoint).peakBytes <= limitBytes,
+        );
+        fit.push({
+          technique: t.label,
+          checkpoint,
+          tokens,
+          peakBytes: predict(t, Math.max(1, tokens), checkpoint).peakBytes,
+        });
+      }
+    }
+    return { model, limitBytes, runtimeBytes, fit };
+  }
+  const rows: MemoryRow[] = [];
+  for (const t of list) {
+    for (const checkpoint of checkpointing) {
+      rows.push({ technique: t.label, ...predict(t, config.maxTokens, checkpoint) });
+    }
+  }
+  return { model, tokens: config.maxTokens, runtimeBytes, rows };
+}
+
+function table(header: string[], body: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
 }
 
 export function formatMemory(r: Awaited<ReturnType<typeof memoryCommand>>): string {
-  const header = [
-    'technique',
-    'trainable params',
-    'frozen',
-    'trainable',
-    'optimizer (AdamW)',
-    'total',
-  ];
-  const body = r.rows.map((m) => [
-    m.technique,
-    formatCount(m.trainableParams),
-    formatBytes(m.frozenBytes),
-    formatBytes(m.trainableBytes),
-    formatBytes(m.optimizerBytes),
-    formatBytes(m.totalBytes),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+  if ('fit' in r) {
+    return [
+      `${r.model}: the largest micro-batch token budget whose training step fits ${formatBytes(r.limitBytes)} ` +
+        `(runtime ${formatBytes(r.runtimeBytes)} included)`,
+      '',
+      ...table(
+        ['technique', 'checkpointing', 'largest budget (tokens)', 'predicted peak'],
+        r.fit.map((f) => [
+          f.technique,
+          yesNo(f.checkpoint),
+          f.tokens === 0 ? 'does not fit' : f.tokens.toLocaleString('en-US'),
+          formatBytes(f.peakBytes),
+        ]),
+      ),
+    ].join('\n');
+  }
   return [
-    `${r.model}: predicted weights + optimizer state (float32 trainables, no activations)`,
+    `${r.model}: predicted peak of one training step on a micro-batch of ${r.tokens.toLocaleString('en-US')} tokens ` +
+      `(AdamW, float32 trainables; runtime = Node, tfjs, tokenizer and rows, estimated ${formatBytes(r.runtimeBytes)})`,
     '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map(line),
+    ...table(
+      [
+        'technique',
+        'checkpointing',
+        'trainable params',
+        'weights',
+        'trainable',
+        'AdamW',
+        'gradients',
+        'kept for backward',
+        'working set',
+        'runtime',
+        'peak',
+      ],
+      r.rows.map((m) => [
+        m.technique,
+        yesNo(m.checkpoint),
+        formatCount(m.trainableParams),
+        formatBytes(m.frozenBytes),
+        formatBytes(m.trainableBytes),
+        formatBytes(m.optimizerBytes),
+        formatBytes(m.gradientBytes),
+        formatBytes(m.keptBytes),
+        formatBytes(m.workingBytes),
+        formatBytes(m.runtimeBytes),
+        formatBytes(m.peakBytes),
+      ]),
+    ),
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 import {
   describePluginSet,
   directoryCheckpointStore,
+  type PluginSet,
   type RunEventListener,
   train,
 } from '@gft/core';
@@ -19,11 +20,14 @@ export async function trainCommand(
   onEvent: RunEventListener,
   resume: boolean,
   rows?: RunRows,
+  /** Called once the model is built, before the first step (bench cells measure there). */
+  onBuilt?: (set: PluginSet) => void,
 ) {
   const set = await pluginSet(config, cliRegistry());
   const data = rows ?? (await loadRunRows(config, set.tokenizer, 'train'));
   const { model, vocabSize } = buildModel(config, set);
   try {
+    onBuilt?.(set);
     checkVocab([...data.train, ...data.eval], vocabSize, config);
     const evaluation =
       evalRowsFor(config, 'train') > 0 && data.eval.length > 0

@@ -46,15 +46,24 @@ export interface FusedKernelConfig<K extends FusedKernelName = FusedKernelName> 
 const CORE_GENERIC = '@gft/core generic (kernels/generic)';
 
 type AnyConfig = FusedKernelConfig<FusedKernelName>;
-let table: Map<string, AnyConfig> | undefined;
+
+/**
+ * The table lives on the global object, like tfjs's engine: a process that loads both the
+ * ESM and the CommonJS build of @gft/core (a dual-package plugin resolved through `require`)
+ * must still have one table, or a backend's kernels register where the model never looks.
+ */
+const TABLE = Symbol.for('@gft/core fused kernels');
+const holder = globalThis as { [TABLE]?: Map<string, AnyConfig> };
 
 function key(kernelName: string, backendName: string): string {
   return `${kernelName}@${backendName}`;
 }
 
 function registry(): Map<string, AnyConfig> {
+  let table = holder[TABLE];
   if (!table) {
     table = new Map();
+    holder[TABLE] = table;
     const generics: AnyConfig[] = [
       { kernelName: VARLEN_ATTENTION, kernelFunc: varlenAttentionGeneric } as unknown as AnyConfig,
       { kernelName: RMS_NORM, kernelFunc: rmsNormGeneric } as unknown as AnyConfig,

@@ -7,11 +7,11 @@
  * a plugin's module is imported when a run asks for it by name.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GftError } from '../errors/gft-error.js';
 import { PLUGIN_KINDS, type PluginKind } from '../plugin.js';
+import { importEntryOf } from './package-entry.js';
 import type { PluginEntry, PluginFactory, PluginRegistry } from './registry.js';
 
 export interface GftPackageField {
@@ -22,6 +22,9 @@ interface PackageJson {
   name?: string;
   version?: string;
   gft?: GftPackageField;
+  exports?: Parameters<typeof importEntryOf>[1]['exports'];
+  module?: string;
+  main?: string;
 }
 
 /** Reads one package's `gft` field into registry entries (empty if it has none). */
@@ -58,7 +61,7 @@ export function pluginEntriesOf(packageDir: string): PluginEntry[] {
       version: pkg.version,
       description: decl.description,
       async load(): Promise<PluginFactory> {
-        const entryFile = createRequire(file).resolve(source === packageDir ? packageDir : source);
+        const entryFile = importEntryOf(packageDir, pkg);
         const mod = (await import(pathToFileURL(entryFile).href)) as Record<string, unknown>;
         const factory = mod[decl.export];
         if (typeof factory !== 'function') {

@@ -6,6 +6,7 @@
  */
 import { GftError } from '../errors/gft-error.js';
 import type { RunSummary } from '../events.js';
+import type { StepMemory } from '../memory.js';
 
 export interface BenchMatrix {
   adapters: string[];
@@ -45,6 +46,11 @@ export interface BenchRecord {
   frozenBytes?: number;
   optimizerBytes?: number;
   summary?: RunSummary;
+  /**
+   * The memory model's peak for this cell's largest micro-batch, with the runtime measured
+   * in the cell; compare with `summary.peakRssBytes`.
+   */
+  predictedMemory?: StepMemory;
   /** Loss of every step, warm-up included. */
   losses?: number[];
   /** Step times (ms) of the timed (non-warm-up) steps. */

@@ -8,7 +8,7 @@
 import type { Backend } from '../backend.js';
 import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, RunEventListener, RunSummary, StepEvent } from '../events.js';
-import type { MicroBatch } from '../micro-batch.js';
+import { computedTokens, type MicroBatch } from '../micro-batch.js';
 import { tf } from '../tf.js';
 import { accumulateGradientsAsync } from './accumulate.js';
 import { type AdamWOptions, adamW } from './adamw.js';
@@ -117,6 +117,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const timed: StepEvent[] = [];
   const all: StepEvent[] = [];
   let peakTensor = 0;
+  let largestMicroBatch = 0;
   let peakBackend = 0;
   let peakHeld = 0;
   let peakRss = 0;
@@ -155,6 +156,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         all.push(event);
         if (!event.warmup) timed.push(event);
         peakTensor = Math.max(peakTensor, event.peakTensorBytes);
+        largestMicroBatch = Math.max(largestMicroBatch, event.largestMicroBatchTokens);
         peakBackend = Math.max(peakBackend, event.peakBackendBytes ?? 0);
         peakHeld = Math.max(peakHeld, event.peakHeldBytes ?? 0);
         peakRss = Math.max(peakRss, event.rssBytes);
@@ -181,6 +183,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         0.9,
       ),
       peakTensorBytes: peakTensor,
+      largestMicroBatchTokens: largestMicroBatch,
       peakBackendBytes: peakBackend || undefined,
       peakHeldBytes: peakHeld || undefined,
       peakRssBytes: peakRss,
@@ -354,6 +357,7 @@ async function runStep(
     rows,
     realTokens: real,
     computedTokens: computed,
+    largestMicroBatchTokens: Math.max(0, ...batch.map((mb) => computedTokens(mb))),
     stepMs,
     tokensPerSecond: stepMs > 0 ? (real * 1000) / stepMs : 0,
     peakTensorBytes: probe.peakTensorBytes,

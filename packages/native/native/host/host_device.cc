@@ -2,11 +2,13 @@
 
 #include <cblas.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <thread>
-#include <unistd.h>
 #include <algorithm>
 
 #include "../engine/registry.h"
@@ -60,6 +62,24 @@ static size_t cacheBudget(size_t inUse) {
   return std::min(cacheLimit(), std::max(size_t{64} << 20, inUse / 16));
 }
 
+// Blocks from this size up are mapped from the OS directly and unmapped when evicted, so
+// memory the engine gives back leaves the process. Through malloc they would land in glibc's
+// heap once its adaptive mmap threshold rose past them (it does after the first large free),
+// and freed heap memory stays resident: a step's freed activations kept RSS up to twice the
+// live peak.
+constexpr size_t kMapFrom = size_t{64} << 10;
+
+static void* osAlloc(size_t capacity) {
+  if (capacity < kMapFrom) return std::aligned_alloc(64, capacity);
+  void* p = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+static void osFree(void* p, size_t capacity) {
+  if (capacity < kMapFrom) std::free(p);
+  else munmap(p, capacity);
+}
+
 static void raisePeak(std::atomic<size_t>& peak, size_t now) {
   size_t seen = peak.load();
   while (now > seen && !peak.compare_exchange_weak(seen, now)) {
@@ -70,13 +90,12 @@ void* HostDevice::take(size_t capacity) {
   {
     std::lock_guard<std::mutex> lock(cacheMutex_);
     if (void* p = cache_.take(capacity)) return p;
-    held_.fetch_sub(cache_.trimTo(cacheBudget(inUse_.load()),
-                                  [](void* p, size_t) { std::free(p); }));
+    held_.fetch_sub(cache_.trimTo(cacheBudget(inUse_.load()), osFree));
   }
-  void* p = std::aligned_alloc(64, capacity);
+  void* p = osAlloc(capacity);
   if (p == nullptr) {
     releaseCache();
-    p = std::aligned_alloc(64, capacity);
+    p = osAlloc(capacity);
   }
   if (p != nullptr) raisePeak(peakHeld_, held_.fetch_add(capacity) + capacity);
   return p;
@@ -84,7 +103,7 @@ void* HostDevice::take(size_t capacity) {
 
 void HostDevice::releaseCache() {
   std::lock_guard<std::mutex> lock(cacheMutex_);
-  held_.fetch_sub(cache_.trimTo(0, [](void* p, size_t) { std::free(p); }));
+  held_.fetch_sub(cache_.trimTo(0, osFree));
 }
 
 Buffer* HostDevice::alloc(size_t bytes) {
@@ -110,7 +129,7 @@ void HostDevice::free(Buffer* buffer) {
       cache_.put(buffer->data, capacity);
     } else {
       lock.unlock();
-      std::free(buffer->data);
+      osFree(buffer->data, capacity);
       held_.fetch_sub(capacity);
     }
   }
