@@ -5,6 +5,7 @@
 // and gft runs on wasm. `GFT_REQUIRE` naming `cpu-native` (or `all`) turns that into a failure.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +36,10 @@ if (spawnSync('cmake', ['--version'], { stdio: 'ignore' }).status !== 0) fail('c
 
 const args = ['compile', '--out', 'build', '--config', 'Release', '--parallel', '2'];
 if (force) args.push('--clean');
+// e.g. GFT_CUDA_ARCHITECTURES=90 on an H100/H200 builds the CUDA device for that GPU only.
+if (process.env.GFT_CUDA_ARCHITECTURES) {
+  args.push(`--CDGFT_CUDA_ARCHITECTURES=${process.env.GFT_CUDA_ARCHITECTURES}`);
+}
 const started = Date.now();
 const result = spawnSync(cmakeJs, args, { cwd: root, encoding: 'utf8' });
 if (result.status !== 0 || !existsSync(built)) {
@@ -49,4 +54,18 @@ if (result.status !== 0 || !existsSync(built)) {
 }
 mkdirSync(dirname(prebuilt), { recursive: true });
 copyFileSync(built, prebuilt);
-console.log(`@gft/native: addon built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+// GFT_REQUIRE naming cuda-build (CI): the CUDA device must be in the addon, so a machine with
+// nvcc compiles it on every run.
+const requireCuda = (process.env.GFT_REQUIRE ?? '')
+  .split(',')
+  .some((s) => ['cuda-build', 'all'].includes(s.trim()));
+const devices = createRequire(import.meta.url)(prebuilt).listDevices();
+if (requireCuda && !devices.includes('cuda')) {
+  console.error(
+    '@gft/native: GFT_REQUIRE names cuda-build, but the addon has no CUDA device (was nvcc found? see the cmake output)',
+  );
+  process.exit(1);
+}
+console.log(
+  `@gft/native: addon built in ${((Date.now() - started) / 1000).toFixed(1)} s (devices: ${devices.join(', ')})`,
+);

@@ -4,9 +4,16 @@
  * (`@gft/plugin-cpu-native`) pick a device; this package does nothing on import.
  */
 export { type AddonLoad, loadNativeAddon, type NativeAddon } from './addon.js';
+export {
+  deviceAvailability,
+  type NativeBackendPlugin,
+  type NativeDeviceOptions,
+  nativeBackendPlugin,
+} from './backend-plugin.js';
 export { fallbackCounts, resetFallbackCounts } from './kernels/fallback.js';
 export { NativeBackend, type NativeTensorInfo } from './native-backend.js';
 export {
+  DEVICE_KERNEL_NAMES,
   type NativeBackendOptions,
   nativeKernelNames,
   registerNativeBackend,

@@ -33,7 +33,15 @@ export class NativeBackend extends tf.KernelBackend {
   private readonly data: tf.DataStorage<NativeData>;
   private readonly kernelIds = new Map<string, number>();
 
-  constructor(addon: NativeAddon, deviceName: string) {
+  /**
+   * @param hiddenKernels native kernels to treat as missing: how the fallback path of a device
+   *   still growing its kernel table (cuda) is tested on any machine.
+   */
+  constructor(
+    addon: NativeAddon,
+    deviceName: string,
+    private readonly hiddenKernels: ReadonlySet<string> = new Set(),
+  ) {
     super();
     this.addon = addon;
     this.deviceName = deviceName;
@@ -83,6 +91,26 @@ export class NativeBackend extends tf.KernelBackend {
     record.refCount = refCount;
     if (values != null) this.upload(record, values);
     this.data.set(dataId, record);
+    this.recordings.at(-1)?.push(dataId);
+  }
+
+  private readonly recordings: DataId[][] = [];
+
+  /**
+   * Runs `f`, giving back every tensor it allocated if it throws (a kernel that stopped
+   * part-way because the device lacks a native kernel leaves nothing behind).
+   */
+  allocationsUndoneOnThrow<T>(f: () => T): T {
+    const created: DataId[] = [];
+    this.recordings.push(created);
+    try {
+      return f();
+    } catch (error) {
+      for (const id of created) if (this.data.has(id)) this.disposeData(id, true);
+      throw error;
+    } finally {
+      this.recordings.pop();
+    }
   }
 
   /** A new tensor of `shape`, uninitialised unless `values` are given (kernels fill it). */
@@ -192,7 +220,7 @@ export class NativeBackend extends tf.KernelBackend {
   run(name: string, tensors: Array<{ dataId: DataId }>, params: ArrayLike<number>): void {
     let id = this.kernelIds.get(name);
     if (id === undefined) {
-      id = this.addon.kernelId(this.device, name);
+      id = this.hiddenKernels.has(name) ? -1 : this.addon.kernelId(this.device, name);
       if (id < 0) {
         throw new GftError(
           'KERNEL_UNKNOWN',

@@ -52,6 +52,16 @@ export const REQUIREMENTS = {
     // Whether the addon loads is the test's probe (the plugin under test loads it).
     paths: () => [OPENBLAS_LIBRARY],
   },
+  'cuda-build': {
+    provides: "the CUDA device compiled into gft's native addon (nvcc found when it was built)",
+    // Whether the addon lists the device is the test's probe; nvcc decides it.
+    paths: () => ['/usr/local/bin/nvcc', '/usr/local/cuda/bin/nvcc'],
+  },
+  'cuda-gpu': {
+    provides: 'an NVIDIA GPU and driver the CUDA device of the native addon can open',
+    // Whether the device opens is the test's probe (the plugin under test opens it).
+    paths: () => ['/dev/nvidia0', '/dev/nvidiactl'],
+  },
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementName = keyof typeof REQUIREMENTS;

@@ -17,6 +17,15 @@
 
 namespace gft {
 
+// The capacity a request of `bytes` is served with: rounded up to an eighth of its power of
+// two (at most 12.5% slack), so tensors of nearly equal size share cache entries.
+inline size_t blockCapacity(size_t bytes) {
+  if (bytes <= 4096) return (bytes + 63) / 64 * 64;
+  size_t top = size_t{1} << (63 - __builtin_clzll(bytes));
+  size_t step = top / 8;
+  return (bytes + step - 1) / step * step;
+}
+
 class BlockCache {
  public:
   // A cached block of exactly `capacity` bytes, or nullptr.

@@ -35,15 +35,6 @@ HostDevice::HostDevice() : pool_(std::make_unique<ThreadPool>(defaultThreads()))
   openblas_set_num_threads(pool_->size());
 }
 
-// Capacities are rounded to an eighth of their power of two (at most 12.5% slack), so
-// tensors of nearly equal size share cache entries.
-static size_t capacityFor(size_t bytes) {
-  if (bytes <= 4096) return (bytes + 63) / 64 * 64;
-  size_t top = size_t{1} << (63 - __builtin_clzll(bytes));
-  size_t step = top / 8;
-  return (bytes + step - 1) / step * step;
-}
-
 // The most the cache may hold: a quarter of physical memory, at most 4 GiB (full fine-tuning's
 // AdamW temporaries of a 256k-vocabulary embedding are hundreds of MiB each).
 static size_t cacheLimit() {
@@ -109,7 +100,7 @@ void HostDevice::releaseCache() {
 Buffer* HostDevice::alloc(size_t bytes) {
   auto* buffer = new Buffer{this, nullptr, bytes};
   if (bytes > 0) {
-    buffer->data = take(capacityFor(bytes));
+    buffer->data = take(blockCapacity(bytes));
     if (buffer->data == nullptr) {
       delete buffer;
       throw EngineError{"host device: out of memory allocating " + std::to_string(bytes) +
@@ -123,7 +114,7 @@ Buffer* HostDevice::alloc(size_t bytes) {
 void HostDevice::free(Buffer* buffer) {
   inUse_.fetch_sub(buffer->bytes);
   if (buffer->data != nullptr) {
-    size_t capacity = capacityFor(buffer->bytes);
+    size_t capacity = blockCapacity(buffer->bytes);
     std::unique_lock<std::mutex> lock(cacheMutex_);
     if (cache_.bytes() + capacity <= cacheLimit()) {
       cache_.put(buffer->data, capacity);

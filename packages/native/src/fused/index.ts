@@ -9,7 +9,7 @@ import {
   GELU_GATE,
   NF4_MATMUL,
   RMS_NORM,
-  registerFusedKernel,
+  registerFusedKernel as registerFusedKernelOfCore,
   VARLEN_ATTENTION,
 } from '@gft/core';
 import { bf16MatMulNative } from './bf16-matmul.js';
@@ -31,9 +31,20 @@ export const NATIVE_FUSED_KERNELS: Readonly<Record<string, readonly string[]>> =
 
 const registered = new Set<string>();
 
-/** Registers the native fused kernels for `backendName`; a second call for it is a no-op. */
-export function registerNativeFusedKernels(backendName: string): void {
+/**
+ * Registers the native fused kernels for `backendName` whose native kernels the device has
+ * (`deviceHas`; default: all); the others stay on their generic implementations. A second
+ * call for the same backend is a no-op.
+ */
+export function registerNativeFusedKernels(
+  backendName: string,
+  deviceHas: (nativeKernels: readonly string[]) => boolean = () => true,
+): void {
   if (registered.has(backendName)) return;
+  const registerFusedKernel: typeof registerFusedKernelOfCore = (config) =>
+    deviceHas(NATIVE_FUSED_KERNELS[config.kernelName])
+      ? registerFusedKernelOfCore(config)
+      : () => undefined;
   registerFusedKernel({
     kernelName: VARLEN_ATTENTION,
     backendName,

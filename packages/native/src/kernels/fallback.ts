@@ -38,20 +38,29 @@ export function fallbackKernels(
   return tf
     .getKernelsForBackend('cpu')
     .filter((k) => !native.has(k.kernelName))
-    .map((cpuKernel) => ({
-      kernelName: cpuKernel.kernelName,
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        if (strict()) {
-          throw new GftError(
-            'KERNEL_UNKNOWN',
-            `${backendName}: kernel '${cpuKernel.kernelName}' has no native implementation (strict mode forbids the JavaScript fallback)`,
-            { where: backendName },
-          );
-        }
-        count(backendName, cpuKernel.kernelName);
-        return runOnCpu(cpuKernel, inputs, backend, attrs as tf.NamedAttrMap);
-      },
-    }));
+    .map((cpuKernel) => fallbackKernel(backendName, cpuKernel, strict));
+}
+
+/** The fallback of one tfjs-cpu kernel: counted, or an error in strict mode. */
+export function fallbackKernel(
+  backendName: string,
+  cpuKernel: tf.KernelConfig,
+  strict: () => boolean,
+): NativeKernel {
+  return {
+    kernelName: cpuKernel.kernelName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      if (strict()) {
+        throw new GftError(
+          'KERNEL_UNKNOWN',
+          `${backendName}: kernel '${cpuKernel.kernelName}' has no native implementation (strict mode forbids the JavaScript fallback)`,
+          { where: backendName },
+        );
+      }
+      count(backendName, cpuKernel.kernelName);
+      return runOnCpu(cpuKernel, inputs, backend, attrs as tf.NamedAttrMap);
+    },
+  };
 }
 
 function runOnCpu(

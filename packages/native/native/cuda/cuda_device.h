@@ -1,0 +1,82 @@
+// The CUDA device of gft's native engine: device memory through cudaMalloc behind a caching
+// allocator (never managed memory), one stream that every kernel and copy of the device is
+// queued on, and cuBLASLt for matmuls when it can be loaded (cublaslt.h). It registers as
+// "cuda"; the addon and the TypeScript backend above it are the host device's, unchanged.
+// Not here: kernels (the other files of this folder register them).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "../engine/block_cache.h"
+#include "../engine/device.h"
+#include "cublaslt.h"
+
+namespace gft::cuda {
+
+constexpr const char* kDeviceName = "cuda";
+
+// Throws EngineError naming `what` and CUDA's reason when `status` is an error.
+void check(cudaError_t status, const std::string& what);
+
+class CudaDevice : public Device {
+ public:
+  CudaDevice();
+  ~CudaDevice() override;
+  const char* name() const override { return kDeviceName; }
+  Buffer* alloc(size_t bytes) override;
+  void free(Buffer* buffer) override;
+  void upload(Buffer* dst, size_t offset, const void* src, size_t bytes) override;
+  void download(const Buffer* src, size_t offset, void* dst, size_t bytes) override;
+  void synchronize() override;
+  // The GPU schedules its own threads.
+  void setThreads(int) override {}
+  std::map<std::string, std::string> describe() const override;
+  size_t bytesInUse() const override { return inUse_.load(); }
+  size_t peakBytes() const override { return peak_.load(); }
+  size_t bytesHeld() const override { return held_.load(); }
+  size_t peakBytesHeld() const override { return peakHeld_.load(); }
+  void resetPeak() override {
+    peak_.store(inUse_.load());
+    peakHeld_.store(held_.load());
+  }
+
+  cudaStream_t stream() const { return stream_; }
+  // Loaded cuBLASLt, or nullptr (then matmuls use the device's own kernel).
+  const CublasLt* blas() const { return blas_.get(); }
+  int smVersion() const { return sm_; }
+
+ private:
+  void* take(size_t capacity);
+  void releaseCache();
+
+  int ordinal_ = 0;
+  int sm_ = 0;
+  std::string gpuName_;
+  cudaStream_t stream_ = nullptr;
+  std::unique_ptr<CublasLt> blas_;
+  std::string blasStatus_;
+  // Freed blocks by capacity, reused before cudaMalloc (which synchronises the device).
+  // Like PyTorch's allocator it keeps what it has and gives the cache back only when a
+  // cudaMalloc fails; what it holds is what `held` reports.
+  std::mutex cacheMutex_;
+  BlockCache cache_;
+  std::atomic<size_t> inUse_{0};
+  std::atomic<size_t> peak_{0};
+  std::atomic<size_t> held_{0};
+  std::atomic<size_t> peakHeld_{0};
+};
+
+inline CudaDevice& cudaOf(Device& device) { return static_cast<CudaDevice&>(device); }
+
+// Blocks and threads for a grid-stride loop over `n` elements.
+inline unsigned blocksFor(int64_t n, unsigned threads = 256) {
+  int64_t blocks = (n + threads - 1) / threads;
+  return static_cast<unsigned>(blocks < 1 ? 1 : (blocks > 65535 ? 65535 : blocks));
+}
+
+}  // namespace gft::cuda
