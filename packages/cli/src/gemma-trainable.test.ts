@@ -4,10 +4,9 @@
  * getState / setState round trip (what a resume restores); `train` runs through it.
  */
 import { arrayBatchSource, type MicroBatch, tf, train } from '@gft/core';
-import { GemmaModel, preset, randomWeights } from '@gft/gemma';
+import { GemmaModel, gemmaTrainableModel, preset, randomWeights } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gemmaTrainableModel } from './gemma-trainable.js';
 
 function batch(seed: number): MicroBatch {
   const seqLens = [9, 14];

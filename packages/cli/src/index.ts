@@ -1,4 +1,7 @@
 /** @gft/cli: the `gft` command as a library (for tests and embedding). */
+
+/** Moved to @gft/gemma; re-exported so existing imports keep working. */
+export { gemmaTrainableModel } from '@gft/gemma';
 export {
   CONFIG_FIELDS,
   DEFAULT_CONFIG,
@@ -6,6 +9,5 @@ export {
   type RunConfig,
   validateConfig,
 } from './config.js';
-export { gemmaTrainableModel } from './gemma-trainable.js';
 export { main } from './main.js';
 export { cliRegistry } from './registry.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticArena } from '@gft/arena';
-import { predictMemory } from '@gft/core';
+import { predictMemory, type StepMemory } from '@gft/core';
 import { modelInventory, preset } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
@@ -166,16 +166,7 @@ describe('gft', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as {
       tokens: number;
-      rows: (ReturnType<typeof predictMemory> & {
-        technique: string;
-        checkpoint: boolean;
-        keptBytes: number;
-        workingBytes: number;
-        gradientBytes: number;
-        optimizerPeakBytes: number;
-        runtimeBytes: number;
-        peakBytes: number;
-      })[];
+      rows: (StepMemory & { technique: string })[];
     };
     const inv = modelInventory(preset('gemma2-9b'));
     expect(out.tokens).toBe(16384);
@@ -371,7 +362,7 @@ describe('gft', () => {
     const r = await run(['bench', '--backends', 'wasm,wgpu', '--out', join(tmp, 'typo')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
-      /PLUGIN_UNKNOWN: unknown backend plugin 'wgpu'; known backend plugins: cpu-native, wasm, webgpu/,
+      /PLUGIN_UNKNOWN: unknown backend plugin 'wgpu'; known backend plugins: cpu-native, cuda-native, wasm, webgpu/,
     );
     expect(existsSync(join(tmp, 'typo'))).toBe(false);
   });

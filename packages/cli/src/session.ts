@@ -18,11 +18,10 @@ import {
   type Tokenizer,
   type TrainableModel,
 } from '@gft/core';
-import { GemmaModel, loadGemma, preset, randomWeights } from '@gft/gemma';
+import { GemmaModel, gemmaTrainableModel, loadGemma, preset, randomWeights } from '@gft/gemma';
 import { buildProgress } from './build-progress.js';
 import { collectGarbage } from './collect-garbage.js';
 import { adapterOptionsFor, type RunConfig } from './config.js';
-import { gemmaTrainableModel } from './gemma-trainable.js';
 
 /** The tokenizer a run uses by name: explicit, else none with a checkpoint (its tokenizer.json). */
 export function tokenizerName(config: RunConfig): string | undefined {

@@ -10,17 +10,10 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type Adapter,
-  type Backend,
-  type MicroBatch,
-  type TrainableModel,
-  train,
-  variableParams,
-} from '@gft/core';
+import { type Adapter, type Backend, type MicroBatch, train, variableParams } from '@gft/core';
 import { activationMemory } from '../src/activation-memory.js';
 import type { GemmaConfig } from '../src/config.js';
-import { GemmaModel, preset, randomWeights, trainStep } from '../src/index.js';
+import { GemmaModel, gemmaTrainableModel, preset, randomWeights } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = (name: string) => join(here, `../../../plugins/${name}/dist/index.js`);
@@ -72,16 +65,7 @@ async function above(config: GemmaConfig, technique: string, checkpoint: boolean
     adapter: await adapterOf(technique),
   });
   const vars = model.trainableVariables();
-  const trainable: TrainableModel = {
-    trainableVariables: () => vars,
-    frozenBytes: () => model.memory().frozenBytes,
-    lossAndGrads(mb, scale) {
-      const r = trainStep(model, mb, { checkpoint, lossScale: scale });
-      return { loss: r.loss, grads: r.grads };
-    },
-    predict: () => new Float32Array(),
-    dispose: () => model.dispose(),
-  };
+  const trainable = gemmaTrainableModel(model, { checkpoint });
   const mb = packed(tokens, config.vocabSize);
   let peak = 0;
   await train({

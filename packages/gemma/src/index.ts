@@ -55,4 +55,5 @@ export {
   trainStepAsync,
   trainStepTensors,
 } from './train-step.js';
+export { gemmaTrainableModel } from './trainable-model.js';
 export { readDense, type WeightStore } from './weight-store.js';

@@ -4,14 +4,14 @@
  * dimension changed), the predicted step peak (weights, trainables, AdamW moments and @gft/gemma's
  * activation model) is within 10% of the peak cpu-native counted during real runner steps.
  */
-import { type MicroBatch, type TrainableModel, train, variableParams } from '@gft/core';
+import { type MicroBatch, train, variableParams } from '@gft/core';
 import {
   activationMemory,
   type GemmaConfig,
   GemmaModel,
+  gemmaTrainableModel,
   preset,
   randomWeights,
-  trainStep,
 } from '@gft/gemma';
 import { describe, expect, it } from 'vitest';
 import { cpuNative } from './index.js';
@@ -50,16 +50,7 @@ async function measure(
     adapter: TECHNIQUES[technique](),
   });
   const vars = model.trainableVariables();
-  const trainable: TrainableModel = {
-    trainableVariables: () => vars,
-    frozenBytes: () => model.memory().frozenBytes,
-    lossAndGrads(mb, scale) {
-      const r = trainStep(model, mb, { checkpoint, lossScale: scale });
-      return { loss: r.loss, grads: r.grads };
-    },
-    predict: () => new Float32Array(),
-    dispose: () => model.dispose(),
-  };
+  const trainable = gemmaTrainableModel(model, { checkpoint });
   const mb: MicroBatch = packedMicroBatch(seededRows(ROWS));
   const peaks: number[] = [];
   try {

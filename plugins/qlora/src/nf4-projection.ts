@@ -28,19 +28,19 @@ export function nf4WeightOf(site: LinearSite, weight: WeightSource): Nf4Weight {
 
 export function nf4Projection(site: LinearSite, weight: WeightSource): FrozenProjection {
   registerNf4MatMulGeneric();
-  const w = nf4WeightOf(site, weight);
-  const t = nf4ToTensors(w);
+  // The JavaScript copy of the codes is garbage once uploaded: nothing below may keep it.
+  const t = nf4ToTensors(nf4WeightOf(site, weight));
   const attrs = {
     inFeatures: site.inFeatures,
     outFeatures: site.outFeatures,
-    blockSize: w.blocksize,
+    blockSize: t.blockSize,
   };
   return {
     shape: [site.outFeatures, site.inFeatures],
     bytes: t.bytes,
     apply: (x) =>
       tf.tidy(() => nf4MatMul({ x, packed: t.packedWords, absmax: dequantizedAbsmax(t) }, attrs)),
-    dense: () => dequantizeNf4Weight(w),
+    dense: () => dequantizeNf4Weight(t.toWeight()),
     dispose: () => t.dispose(),
   };
 }

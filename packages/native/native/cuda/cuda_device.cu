@@ -72,19 +72,16 @@ void* CudaDevice::take(size_t capacity) {
     cudaMemGetInfo(&freeBytes, &totalBytes);
     throw EngineError{"cuda device: out of memory allocating " + std::to_string(capacity) +
                       " bytes on " + gpuName_ + " (" + mib(freeBytes) + " free of " +
-                      mib(totalBytes) + "; gft holds " + mib(held_.load()) + " of it, " +
-                      mib(inUse_.load()) + " in tensors): " + cudaGetErrorString(status)};
+                      mib(totalBytes) + "; gft holds " + mib(memory().heldBytes()) + " of it, " +
+                      mib(memory().inUse()) + " in tensors): " + cudaGetErrorString(status)};
   }
-  size_t now = held_.fetch_add(capacity) + capacity;
-  size_t seen = peakHeld_.load();
-  while (now > seen && !peakHeld_.compare_exchange_weak(seen, now)) {
-  }
+  memory().held(capacity);
   return p;
 }
 
 void CudaDevice::releaseCache() {
   std::lock_guard<std::mutex> lock(cacheMutex_);
-  held_.fetch_sub(cache_.trimTo(0, [](void* p, size_t) { cudaFree(p); }));
+  memory().released(cache_.trimTo(0, [](void* p, size_t) { cudaFree(p); }));
 }
 
 Buffer* CudaDevice::alloc(size_t bytes) {
@@ -97,15 +94,12 @@ Buffer* CudaDevice::alloc(size_t bytes) {
       throw;
     }
   }
-  size_t now = inUse_.fetch_add(bytes) + bytes;
-  size_t seen = peak_.load();
-  while (now > seen && !peak_.compare_exchange_weak(seen, now)) {
-  }
+  memory().allocated(bytes);
   return buffer;
 }
 
 void CudaDevice::free(Buffer* buffer) {
-  inUse_.fetch_sub(buffer->bytes);
+  memory().freed(buffer->bytes);
   if (buffer->data != nullptr) {
     // Work queued on the stream may still read the block; the next user of a cached block
     // is queued on the same stream, so stream order keeps it safe without a sync here.

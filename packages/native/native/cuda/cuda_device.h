@@ -36,14 +36,6 @@ class CudaDevice : public Device {
   // The GPU schedules its own threads.
   void setThreads(int) override {}
   std::map<std::string, std::string> describe() const override;
-  size_t bytesInUse() const override { return inUse_.load(); }
-  size_t peakBytes() const override { return peak_.load(); }
-  size_t bytesHeld() const override { return held_.load(); }
-  size_t peakBytesHeld() const override { return peakHeld_.load(); }
-  void resetPeak() override {
-    peak_.store(inUse_.load());
-    peakHeld_.store(held_.load());
-  }
 
   cudaStream_t stream() const { return stream_; }
   // Loaded cuBLASLt, or nullptr (then matmuls use the device's own kernel).
@@ -65,10 +57,6 @@ class CudaDevice : public Device {
   // cudaMalloc fails; what it holds is what `held` reports.
   std::mutex cacheMutex_;
   BlockCache cache_;
-  std::atomic<size_t> inUse_{0};
-  std::atomic<size_t> peak_{0};
-  std::atomic<size_t> held_{0};
-  std::atomic<size_t> peakHeld_{0};
 };
 
 inline CudaDevice& cudaOf(Device& device) { return static_cast<CudaDevice&>(device); }

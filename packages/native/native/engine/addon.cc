@@ -52,19 +52,20 @@ Napi::Value Describe(const Napi::CallbackInfo& info) {
   Device* device = unwrap<Device>(info[0], "device");
   Napi::Object out = Napi::Object::New(info.Env());
   for (auto& [k, v] : device->describe()) out.Set(k, v);
-  out.Set("bytesInUse", static_cast<double>(device->bytesInUse()));
-  out.Set("peakBytes", static_cast<double>(device->peakBytes()));
+  out.Set("bytesInUse", static_cast<double>(device->memory().inUse()));
+  out.Set("peakBytes", static_cast<double>(device->memory().peak()));
   return out;
 }
 
 Napi::Value MemoryStats(const Napi::CallbackInfo& info) {
   Device* device = unwrap<Device>(info[0], "device");
   Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 4);
-  out[0] = static_cast<double>(device->bytesInUse());
-  out[1] = static_cast<double>(device->peakBytes());
-  out[2] = static_cast<double>(device->bytesHeld());
-  out[3] = static_cast<double>(device->peakBytesHeld());
-  if (info.Length() > 1 && info[1].ToBoolean()) device->resetPeak();
+  const gft::MemoryCounters& m = device->memory();
+  out[0] = static_cast<double>(m.inUse());
+  out[1] = static_cast<double>(m.peak());
+  out[2] = static_cast<double>(m.heldBytes());
+  out[3] = static_cast<double>(m.peakHeld());
+  if (info.Length() > 1 && info[1].ToBoolean()) device->memory().resetPeaks();
   return out;
 }
 

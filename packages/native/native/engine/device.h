@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "memory_counters.h"
+
 namespace gft {
 
 class Device;
@@ -58,16 +60,12 @@ class Device {
   virtual void synchronize() = 0;
 
   virtual void setThreads(int threads) = 0;
-  // Facts for reports: threads, vector ISA, BLAS core, memory in use and its peak.
+  // Facts for reports: threads, vector ISA, BLAS core.
   virtual std::map<std::string, std::string> describe() const = 0;
-  virtual size_t bytesInUse() const = 0;
-  virtual size_t peakBytes() const = 0;
-  // Bytes the device's allocator holds from the system: blocks in use at their rounded
-  // capacity plus blocks cached for reuse (what a process's resident size follows).
-  virtual size_t bytesHeld() const = 0;
-  virtual size_t peakBytesHeld() const = 0;
-  // Restarts both peaks from the current values.
-  virtual void resetPeak() = 0;
+  // Bytes in tensors and bytes the allocator holds, with their peaks (each device's
+  // allocator keeps them up to date).
+  MemoryCounters& memory() { return memory_; }
+  const MemoryCounters& memory() const { return memory_; }
 
   // The kernel table: filled by the device's kernel files at load time.
   int kernelId(const std::string& name) const;
@@ -76,6 +74,7 @@ class Device {
   void addKernel(const std::string& name, KernelFn fn);
 
  private:
+  MemoryCounters memory_;
   std::vector<std::string> names_;
   std::vector<KernelFn> fns_;
 };

@@ -71,30 +71,24 @@ static void osFree(void* p, size_t capacity) {
   else munmap(p, capacity);
 }
 
-static void raisePeak(std::atomic<size_t>& peak, size_t now) {
-  size_t seen = peak.load();
-  while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-  }
-}
-
 void* HostDevice::take(size_t capacity) {
   {
     std::lock_guard<std::mutex> lock(cacheMutex_);
     if (void* p = cache_.take(capacity)) return p;
-    held_.fetch_sub(cache_.trimTo(cacheBudget(inUse_.load()), osFree));
+    memory().released(cache_.trimTo(cacheBudget(memory().inUse()), osFree));
   }
   void* p = osAlloc(capacity);
   if (p == nullptr) {
     releaseCache();
     p = osAlloc(capacity);
   }
-  if (p != nullptr) raisePeak(peakHeld_, held_.fetch_add(capacity) + capacity);
+  if (p != nullptr) memory().held(capacity);
   return p;
 }
 
 void HostDevice::releaseCache() {
   std::lock_guard<std::mutex> lock(cacheMutex_);
-  held_.fetch_sub(cache_.trimTo(0, osFree));
+  memory().released(cache_.trimTo(0, osFree));
 }
 
 Buffer* HostDevice::alloc(size_t bytes) {
@@ -104,15 +98,15 @@ Buffer* HostDevice::alloc(size_t bytes) {
     if (buffer->data == nullptr) {
       delete buffer;
       throw EngineError{"host device: out of memory allocating " + std::to_string(bytes) +
-                        " bytes (" + std::to_string(inUse_.load()) + " bytes already in use)"};
+                        " bytes (" + std::to_string(memory().inUse()) + " bytes already in use)"};
     }
   }
-  raisePeak(peak_, inUse_.fetch_add(bytes) + bytes);
+  memory().allocated(bytes);
   return buffer;
 }
 
 void HostDevice::free(Buffer* buffer) {
-  inUse_.fetch_sub(buffer->bytes);
+  memory().freed(buffer->bytes);
   if (buffer->data != nullptr) {
     size_t capacity = blockCapacity(buffer->bytes);
     std::unique_lock<std::mutex> lock(cacheMutex_);
@@ -121,7 +115,7 @@ void HostDevice::free(Buffer* buffer) {
     } else {
       lock.unlock();
       osFree(buffer->data, capacity);
-      held_.fetch_sub(capacity);
+      memory().released(capacity);
     }
   }
   delete buffer;

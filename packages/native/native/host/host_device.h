@@ -27,14 +27,6 @@ class HostDevice final : public Device {
   void synchronize() override {}
   void setThreads(int threads) override;
   std::map<std::string, std::string> describe() const override;
-  size_t bytesInUse() const override { return inUse_.load(); }
-  size_t peakBytes() const override { return peak_.load(); }
-  size_t bytesHeld() const override { return held_.load(); }
-  size_t peakBytesHeld() const override { return peakHeld_.load(); }
-  void resetPeak() override {
-    peak_.store(inUse_.load());
-    peakHeld_.store(held_.load());
-  }
 
   ThreadPool& pool() { return *pool_; }
 
@@ -47,10 +39,6 @@ class HostDevice final : public Device {
   // re-allocates the same sizes thousands of times, and fresh pages cost a fault each.
   std::mutex cacheMutex_;
   BlockCache cache_;
-  std::atomic<size_t> inUse_{0};
-  std::atomic<size_t> peak_{0};
-  std::atomic<size_t> held_{0};
-  std::atomic<size_t> peakHeld_{0};
 };
 
 // The pool of the device a kernel was called on.

@@ -6,7 +6,8 @@
  * async ones. Its resumable state is the model's count of training forwards (dropout seeds).
  */
 import { type MicroBatch, type TrainableModel, tf } from '@gft/core';
-import { type GemmaModel, trainStep, trainStepAsync } from '@gft/gemma';
+import type { GemmaModel } from './model.js';
+import { trainStep, trainStepAsync } from './train-step.js';
 
 export function gemmaTrainableModel(
   model: GemmaModel,
