@@ -23,6 +23,13 @@ import {
 export const RUNTIME_BYTES_ESTIMATE = 350 * 2 ** 20;
 
 /**
+ * The native engine's block cache keeps at most a sixteenth of the bytes in use when it
+ * allocates (native/host/host_device.cc, cacheBudget): what it holds peaks that much above the
+ * live bytes, and resident memory follows what it holds.
+ */
+export const ALLOCATOR_CACHE_SHARE = 1 / 16;
+
+/**
  * How `adapter` spends activation memory: dense when it trains a whole linear (full
  * fine-tuning), else low-rank (with dropout's masks when its options ask for dropout).
  */
@@ -74,6 +81,8 @@ export function predictStepMemory(
     largestTrainableBytes: 4 * largestTrainable(inventory, adapter),
   });
   const runtimeBytes = step.runtimeBytes ?? RUNTIME_BYTES_ESTIMATE;
+  const live = weights.totalBytes + activations.peakBytes;
+  const allocatorBytes = live * ALLOCATOR_CACHE_SHARE;
   return {
     ...weights,
     tokens: step.tokens,
@@ -82,8 +91,9 @@ export function predictStepMemory(
     workingBytes: activations.workingBytes,
     gradientBytes: activations.gradientBytes,
     optimizerPeakBytes: activations.optimizerPeakBytes,
+    allocatorBytes,
     runtimeBytes,
-    peakBytes: weights.totalBytes + activations.peakBytes + runtimeBytes,
+    peakBytes: live + allocatorBytes + runtimeBytes,
   };
 }
 

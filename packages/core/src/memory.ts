@@ -113,6 +113,8 @@ export interface StepMemory extends MemoryBreakdown {
   gradientBytes: number;
   /** The optimizer step's own peak: every gradient plus its temporaries of the largest tensor. */
   optimizerPeakBytes: number;
+  /** What the allocator may hold on top of the live bytes (its cache of freed blocks). */
+  allocatorBytes: number;
   /** The process around the model: runtime, tokenizer, rows (measured or estimated). */
   runtimeBytes: number;
   /** Everything at the step's peak: what the process's resident memory should reach. */

@@ -52,6 +52,7 @@ function record(id: string, tps: number, losses: number[]): BenchRecord {
       workingBytes: 0,
       gradientBytes: 0,
       optimizerPeakBytes: 0,
+      allocatorBytes: 0,
       runtimeBytes: 0,
       peakBytes: 380 * 2 ** 20,
     },

@@ -13,11 +13,10 @@ import {
   paddingCollator,
   type StepEvent,
   type TokenizedRow,
-  type TrainableModel,
   tf,
   train,
 } from '@gft/core';
-import { type GemmaModel, trainStep, trainStepAsync } from '@gft/gemma';
+import { gemmaTrainableModel } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildModel,
@@ -34,40 +33,6 @@ import {
 const STEPS = 3;
 /** Every step clips: the gradient norms here are 2.5 and more. */
 const CLIP = 1;
-
-/** The runner's view of a Gemma model, as the CLI builds it: sync and async forms. */
-function trainable(model: GemmaModel): TrainableModel {
-  const probs = (mb: MicroBatch) => tf.tidy(() => tf.softmax(model.forward(mb).logits));
-  const read = (t: tf.Tensor) => {
-    try {
-      return Float32Array.from(t.dataSync());
-    } finally {
-      t.dispose();
-    }
-  };
-  return {
-    trainableVariables: () => model.trainableVariables(),
-    frozenBytes: () => model.memory().frozenBytes,
-    lossAndGrads(mb, scale) {
-      const r = trainStep(model, mb, { lossScale: scale });
-      return { loss: r.loss, grads: r.grads };
-    },
-    async lossAndGradsAsync(mb, scale) {
-      const r = await trainStepAsync(model, mb, { lossScale: scale });
-      return { loss: r.loss, grads: r.grads };
-    },
-    predict: (mb) => read(probs(mb)),
-    async predictAsync(mb) {
-      const p = probs(mb);
-      try {
-        return Float32Array.from(await p.data());
-      } finally {
-        p.dispose();
-      }
-    },
-    dispose: () => model.dispose(),
-  };
-}
 
 /** Loader batches of 4 rows, each split by the padding collator into 2+ micro-batches. */
 function loaderBatches(): MicroBatch[][] {
@@ -106,7 +71,7 @@ interface RunRecord {
 }
 
 async function run(family: string, technique: string): Promise<RunRecord> {
-  const model = trainable(buildModel(family, technique));
+  const model = gemmaTrainableModel(buildModel(family, technique));
   const tensorsAtStep: number[] = [];
   const steps: StepEvent[] = [];
   const ev = evalData();
