@@ -5,7 +5,7 @@
  * Tolerance vs generic: 1e-5 of each tensor's largest magnitude.
  */
 import { BF16_MATMUL, resolveFusedKernel, runFusedKernel, tf } from '@gft/core';
-import { bitDiffs, relativeMaxError } from '@gft/core/testing';
+import { bitDiffs, needs, relativeMaxError } from '@gft/core/testing';
 import { bf16MatMulGeneric, packBf16, widenBf16 } from '@gft/plugin-lora';
 import { describe, expect, it } from 'vitest';
 import { BACKEND, leftBehind, load, seeded, useNative, valuesOn } from './test-support.js';
@@ -37,57 +37,57 @@ function run(c: Case, bf16: Bf16): () => tf.Tensor[] {
   };
 }
 
-describe.skipIf(!load.ok)(
-  `native bf16 matmul${load.ok ? '' : ` (skipped: ${load.ok ? '' : load.reason})`}`,
-  () => {
-    it('is the registered implementation on native backends', async () => {
-      await useNative();
-      expect(resolveFusedKernel(BF16_MATMUL, BACKEND)?.source).toBe('@gft/native (src/fused)');
-    });
+// Skipped, saying why, where the addon cannot load (a failure where GFT_REQUIRE names cpu-native).
+const addon = needs('cpu-native', () => (load.ok ? undefined : load.reason));
 
-    it.each(CASES)('[$rows, $in] x [$out, $in]^T vs generic', async (c) => {
-      await useNative();
-      const attrs = { inFeatures: c.in, outFeatures: c.out };
-      const native = await valuesOn(
-        BACKEND,
-        run(c, (x, packed) => runFusedKernel(BF16_MATMUL, { x, packed }, attrs) as tf.Tensor2D),
-      );
-      const generic = await valuesOn(
-        'cpu',
-        run(c, (x, packed) => bf16MatMulGeneric({ x, packed }, attrs)),
-      );
-      const ey = relativeMaxError(native[0], generic[0]);
-      const edx = relativeMaxError(native[1], generic[1]);
-      console.log(
-        `bf16 [${c.rows}, ${c.in}] x [${c.out}, ${c.in}]^T: y ${ey.toExponential(2)}, dx ${edx.toExponential(2)}`,
-      );
-      expect(ey).toBeLessThan(1e-5);
-      expect(edx).toBeLessThan(1e-5);
-    });
+describe.skipIf(!addon.ok)(addon.title('native bf16 matmul'), () => {
+  it('is the registered implementation on native backends', async () => {
+    await useNative();
+    expect(resolveFusedKernel(BF16_MATMUL, BACKEND)?.source).toBe('@gft/native (src/fused)');
+  });
 
-    it('widens W exactly (x = I gives W^T bit for bit)', async () => {
-      await useNative();
-      const c = CASES[1];
-      const packed = packBf16(seeded(c.out * c.in, 44, 3));
-      const yT = tf.tidy(() => {
-        const y = runFusedKernel(
-          BF16_MATMUL,
-          { x: tf.eye(c.in) as tf.Tensor2D, packed: tf.tensor1d(packed, 'int32') },
-          { inFeatures: c.in, outFeatures: c.out },
-        );
-        return tf.transpose(y).dataSync() as Float32Array;
-      });
-      expect(bitDiffs(yT, widenBf16(packed, c.out * c.in))).toBe(0);
-    });
+  it.each(CASES)('[$rows, $in] x [$out, $in]^T vs generic', async (c) => {
+    await useNative();
+    const attrs = { inFeatures: c.in, outFeatures: c.out };
+    const native = await valuesOn(
+      BACKEND,
+      run(c, (x, packed) => runFusedKernel(BF16_MATMUL, { x, packed }, attrs) as tf.Tensor2D),
+    );
+    const generic = await valuesOn(
+      'cpu',
+      run(c, (x, packed) => bf16MatMulGeneric({ x, packed }, attrs)),
+    );
+    const ey = relativeMaxError(native[0], generic[0]);
+    const edx = relativeMaxError(native[1], generic[1]);
+    console.log(
+      `bf16 [${c.rows}, ${c.in}] x [${c.out}, ${c.in}]^T: y ${ey.toExponential(2)}, dx ${edx.toExponential(2)}`,
+    );
+    expect(ey).toBeLessThan(1e-5);
+    expect(edx).toBeLessThan(1e-5);
+  });
 
-    it('leaves no tensors or native bytes behind', async () => {
-      await useNative();
-      const c = CASES[2];
-      const attrs = { inFeatures: c.in, outFeatures: c.out };
-      const left = leftBehind(
-        run(c, (x, packed) => runFusedKernel(BF16_MATMUL, { x, packed }, attrs) as tf.Tensor2D),
+  it('widens W exactly (x = I gives W^T bit for bit)', async () => {
+    await useNative();
+    const c = CASES[1];
+    const packed = packBf16(seeded(c.out * c.in, 44, 3));
+    const yT = tf.tidy(() => {
+      const y = runFusedKernel(
+        BF16_MATMUL,
+        { x: tf.eye(c.in) as tf.Tensor2D, packed: tf.tensor1d(packed, 'int32') },
+        { inFeatures: c.in, outFeatures: c.out },
       );
-      expect(left).toEqual({ tensors: 0, nativeBytes: 0 });
+      return tf.transpose(y).dataSync() as Float32Array;
     });
-  },
-);
+    expect(bitDiffs(yT, widenBf16(packed, c.out * c.in))).toBe(0);
+  });
+
+  it('leaves no tensors or native bytes behind', async () => {
+    await useNative();
+    const c = CASES[2];
+    const attrs = { inFeatures: c.in, outFeatures: c.out };
+    const left = leftBehind(
+      run(c, (x, packed) => runFusedKernel(BF16_MATMUL, { x, packed }, attrs) as tf.Tensor2D),
+    );
+    expect(left).toEqual({ tensors: 0, nativeBytes: 0 });
+  });
+});
