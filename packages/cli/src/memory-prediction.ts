@@ -6,7 +6,7 @@
  * (Node, tfjs, the tokenizer and the rows: measured by a bench cell, estimated elsewhere).
  * `gft memory` prints it; every `gft bench` cell records it beside what it measured.
  */
-import { type Adapter, predictMemory, type StepMemory } from '@gft/core';
+import { type Adapter, type ModelInventory, predictMemory, type StepMemory } from '@gft/core';
 import {
   type ActivationProfile,
   activationMemory,
@@ -33,12 +33,12 @@ export const ALLOCATOR_CACHE_SHARE = 1 / 16;
  * How `adapter` spends activation memory: dense when it trains a whole linear (full
  * fine-tuning), else low-rank (with dropout's masks when its options ask for dropout).
  */
-export function activationProfileOf(
+function activationProfileOf(
   adapter: Adapter,
-  config: GemmaConfig,
-  options: Record<string, unknown> = {},
+  inventory: ModelInventory,
+  options: Record<string, unknown>,
 ): { profile: ActivationProfile; rank: number } {
-  const site = modelInventory(config).linears[0];
+  const site = inventory.linears[0];
   const e = adapter.estimateLinear(site);
   const weights = site.inFeatures * site.outFeatures;
   if (e.trainableParams >= weights) return { profile: 'dense', rank: 0 };
@@ -48,7 +48,7 @@ export function activationProfileOf(
 }
 
 /** Elements of the largest tensor `adapter` trains (a site's LoRA pair counts as one). */
-function largestTrainable(inventory: ReturnType<typeof modelInventory>, adapter: Adapter): number {
+function largestTrainable(inventory: ModelInventory, adapter: Adapter): number {
   let largest = 0;
   for (const site of inventory.linears) {
     largest = Math.max(largest, adapter.estimateLinear(site).trainableParams);
@@ -59,41 +59,44 @@ function largestTrainable(inventory: ReturnType<typeof modelInventory>, adapter:
   return largest;
 }
 
-export function predictStepMemory(
+/**
+ * The step-memory prediction of `config` under `adapter`: what depends only on the technique
+ * (weights, trainables, moments, its activation profile) is worked out once; the returned
+ * function adds a micro-batch of `tokens` rows (`gft memory --fit` calls it many times).
+ */
+export function stepMemoryModel(
   config: GemmaConfig,
   adapter: Adapter,
-  step: {
-    tokens: number;
-    checkpoint: boolean;
-    runtimeBytes?: number;
-    adapterOptions?: Record<string, unknown>;
-  },
-): StepMemory {
+  adapterOptions: Record<string, unknown> = {},
+): (step: { tokens: number; checkpoint: boolean; runtimeBytes?: number }) => StepMemory {
   const inventory = modelInventory(config);
   const weights = predictMemory(inventory, adapter);
-  const { profile, rank } = activationProfileOf(adapter, config, step.adapterOptions);
-  const activations = activationMemory(config, {
-    profile,
-    rank,
-    tokens: step.tokens,
-    checkpoint: step.checkpoint,
-    trainableBytes: weights.trainableBytes,
-    largestTrainableBytes: 4 * largestTrainable(inventory, adapter),
-  });
-  const runtimeBytes = step.runtimeBytes ?? RUNTIME_BYTES_ESTIMATE;
-  const live = weights.totalBytes + activations.peakBytes;
-  const allocatorBytes = live * ALLOCATOR_CACHE_SHARE;
-  return {
-    ...weights,
-    tokens: step.tokens,
-    checkpoint: step.checkpoint,
-    keptBytes: activations.keptBytes,
-    workingBytes: activations.workingBytes,
-    gradientBytes: activations.gradientBytes,
-    optimizerPeakBytes: activations.optimizerPeakBytes,
-    allocatorBytes,
-    runtimeBytes,
-    peakBytes: live + allocatorBytes + runtimeBytes,
+  const { profile, rank } = activationProfileOf(adapter, inventory, adapterOptions);
+  const largestTrainableBytes = 4 * largestTrainable(inventory, adapter);
+  return (step) => {
+    const activations = activationMemory(config, {
+      profile,
+      rank,
+      tokens: step.tokens,
+      checkpoint: step.checkpoint,
+      trainableBytes: weights.trainableBytes,
+      largestTrainableBytes,
+    });
+    const runtimeBytes = step.runtimeBytes ?? RUNTIME_BYTES_ESTIMATE;
+    const live = weights.totalBytes + activations.peakBytes;
+    const allocatorBytes = live * ALLOCATOR_CACHE_SHARE;
+    return {
+      ...weights,
+      tokens: step.tokens,
+      checkpoint: step.checkpoint,
+      keptBytes: activations.keptBytes,
+      workingBytes: activations.workingBytes,
+      gradientBytes: activations.gradientBytes,
+      optimizerPeakBytes: activations.optimizerPeakBytes,
+      allocatorBytes,
+      runtimeBytes,
+      peakBytes: live + allocatorBytes + runtimeBytes,
+    };
   };
 }
 

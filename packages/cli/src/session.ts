@@ -18,7 +18,15 @@ import {
   type Tokenizer,
   type TrainableModel,
 } from '@gft/core';
-import { GemmaModel, gemmaTrainableModel, loadGemma, preset, randomWeights } from '@gft/gemma';
+import {
+  type GemmaConfig,
+  GemmaModel,
+  gemmaTrainableModel,
+  loadGemma,
+  preset,
+  randomWeights,
+  readGemmaConfig,
+} from '@gft/gemma';
 import { buildProgress } from './build-progress.js';
 import { collectGarbage } from './collect-garbage.js';
 import { adapterOptionsFor, type RunConfig } from './config.js';
@@ -54,6 +62,11 @@ export async function pluginSet(config: RunConfig, registry: PluginRegistry): Pr
   const set = resolvePluginSet(plugins, { registry, checkpointDir: config.checkpoint });
   await set.backend.setup();
   return set;
+}
+
+/** The run's model shape: the checkpoint's config.json, else the preset's. */
+export function runGemmaConfig(config: RunConfig): GemmaConfig {
+  return config.checkpoint ? readGemmaConfig(config.checkpoint) : preset(config.preset);
 }
 
 export function buildModel(

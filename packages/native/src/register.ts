@@ -51,9 +51,9 @@ export function registerNativeBackend(options: NativeBackendOptions): void {
       { where: '@gft/native' },
     );
   }
+  const hidden = new Set(options.hiddenKernels ?? []);
   let deviceKernels: Set<string>;
   try {
-    const hidden = new Set(options.hiddenKernels ?? []);
     deviceKernels = new Set(
       addon.kernelNames(addon.openDevice(deviceName)).filter((name) => !hidden.has(name)),
     );
@@ -67,7 +67,7 @@ export function registerNativeBackend(options: NativeBackendOptions): void {
   tf.registerBackend(
     backendName,
     () => {
-      const backend = new NativeBackend(addon, deviceName, new Set(options.hiddenKernels ?? []));
+      const backend = new NativeBackend(addon, deviceName, hidden);
       if (options.threads !== undefined) addon.setThreads(backend.device, options.threads);
       return backend;
     },

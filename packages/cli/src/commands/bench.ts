@@ -18,14 +18,13 @@ import {
   percentile,
   type StepEvent,
 } from '@gft/core';
-import { type GemmaConfig, preset, readGemmaConfig } from '@gft/gemma';
 import { writeReport } from '@gft/report';
 import { loadRunRows } from '../arena-data.js';
 import { adapterOptionsFor, type RunConfig } from '../config.js';
-import { predictStepMemory } from '../memory-prediction.js';
+import { stepMemoryModel } from '../memory-prediction.js';
 import { cliRegistry } from '../registry.js';
 import { readRowsFile, writeRowsFile } from '../rows-file.js';
-import { runTokenizer } from '../session.js';
+import { runGemmaConfig, runTokenizer } from '../session.js';
 import { trainCommand } from './train.js';
 
 export async function benchCommand(config: RunConfig, log: (line: string) => void) {
@@ -162,10 +161,6 @@ function runtimeSampler(): { sample(backend: Backend): void; median(): number | 
   };
 }
 
-function gemmaConfigOf(config: RunConfig): GemmaConfig {
-  return config.checkpoint ? readGemmaConfig(config.checkpoint) : preset(config.preset);
-}
-
 /** The child side: one cell, one training run; the record goes back over IPC. */
 export async function benchCellCommand(payload: string): Promise<number> {
   const { cell, config, rowsFile } = JSON.parse(payload) as {
@@ -214,11 +209,14 @@ export async function benchCellCommand(payload: string): Promise<number> {
       summary: result.summary,
       predictedMemory:
         adapter && tokens
-          ? predictStepMemory(gemmaConfigOf(config), adapter, {
+          ? stepMemoryModel(
+              runGemmaConfig(config),
+              adapter,
+              adapterOptionsFor(config, config.adapter),
+            )({
               tokens,
               checkpoint: config.activationCheckpointing,
               runtimeBytes: runtime.median(),
-              adapterOptions: adapterOptionsFor(config, config.adapter),
             })
           : undefined,
       losses: steps.map((s) => s.loss),

@@ -6,15 +6,15 @@
  */
 import { freemem } from 'node:os';
 import { type Adapter, GftError, type StepMemory } from '@gft/core';
-import { type GemmaConfig, preset, readGemmaConfig } from '@gft/gemma';
 import { formatBytes, formatCount } from '@gft/report';
 import { adapterOptionsFor, type RunConfig } from '../config.js';
 import {
   largestFittingTokens,
-  predictStepMemory,
   RUNTIME_BYTES_ESTIMATE,
+  stepMemoryModel,
 } from '../memory-prediction.js';
 import { cliRegistry } from '../registry.js';
+import { runGemmaConfig } from '../session.js';
 
 /** What `gft memory` compares when --adapters is not given: every shipped technique. */
 export const MEMORY_ADAPTERS = ['full-ft', 'lora', 'lora-bf16', 'qlora'];
@@ -88,44 +88,33 @@ export async function memoryCommand(
   | { model: string; tokens: number; runtimeBytes: number; rows: MemoryRow[] }
   | { model: string; limitBytes: number; runtimeBytes: number; fit: FitRow[] }
 > {
-  const gemma: GemmaConfig = config.checkpoint
-    ? readGemmaConfig(config.checkpoint)
-    : preset(config.preset);
+  const gemma = runGemmaConfig(config);
   const model = config.checkpoint ?? config.preset;
   const list = await techniques(config, given.has('adapters') ? config.adapters : MEMORY_ADAPTERS);
   const checkpointing = given.has('activationCheckpointing')
     ? [config.activationCheckpointing]
     : [false, true];
   const runtimeBytes = RUNTIME_BYTES_ESTIMATE;
-  const predict = (t: Technique, tokens: number, checkpoint: boolean) =>
-    predictStepMemory(gemma, t.adapter, {
-      tokens,
-      checkpoint,
-      runtimeBytes,
-      adapterOptions: t.options,
-    });
+  const models = list.map((t) => ({ t, predict: stepMemoryModel(gemma, t.adapter, t.options) }));
   if (config.fit) {
     const limitBytes = config.memoryLimit ? parseBytes(config.memoryLimit) : freemem();
     const fit: FitRow[] = [];
-    for (const t of list) {
+    for (const { t, predict } of models) {
       for (const checkpoint of checkpointing) {
-        const tokens = largestFittingTokens(
-          (n) => predict(t, n, checkpoint).peakBytes <= limitBytes,
-        );
-        fit.push({
-          technique: t.label,
-          checkpoint,
-          tokens,
-          peakBytes: predict(t, Math.max(1, tokens), checkpoint).peakBytes,
-        });
+        const peak = (tokens: number) => predict({ tokens, checkpoint, runtimeBytes }).peakBytes;
+        const tokens = largestFittingTokens((n) => peak(n) <= limitBytes);
+        fit.push({ technique: t.label, checkpoint, tokens, peakBytes: peak(Math.max(1, tokens)) });
       }
     }
     return { model, limitBytes, runtimeBytes, fit };
   }
   const rows: MemoryRow[] = [];
-  for (const t of list) {
+  for (const { t, predict } of models) {
     for (const checkpoint of checkpointing) {
-      rows.push({ technique: t.label, ...predict(t, config.maxTokens, checkpoint) });
+      rows.push({
+        technique: t.label,
+        ...predict({ tokens: config.maxTokens, checkpoint, runtimeBytes }),
+      });
     }
   }
   return { model, tokens: config.maxTokens, runtimeBytes, rows };

@@ -7,7 +7,8 @@
  * Shape legend: N = rows of x, in/out = features.
  */
 import { type Bf16MatMulAttrs, type Bf16MatMulInputs, GftError, type tf } from '@gft/core';
-import { callNative, currentNativeBackend, customGrad, expectTensor } from './native-call.js';
+import { currentNativeBackend, expectTensor } from './native-call.js';
+import { storedWeightMatMul } from './stored-weight-matmul.js';
 
 const WHERE = 'native fused kernel GftBf16MatMul';
 
@@ -28,28 +29,11 @@ export function bf16Params(inputs: Bf16MatMulInputs, attrs: Bf16MatMulAttrs): nu
 /** [N, in] -> [N, out], differentiable in x only. */
 export function bf16MatMulNative(inputs: Bf16MatMulInputs, attrs: Bf16MatMulAttrs): tf.Tensor2D {
   const backend = currentNativeBackend(WHERE);
-  const params = bf16Params(inputs, attrs);
-  const { packed } = inputs;
-  const { inFeatures, outFeatures } = attrs;
-  const f = customGrad<tf.Tensor2D>((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    save([packed]);
-    return {
-      value: callNative(
-        backend,
-        'bf16MatMul',
-        [x, packed],
-        [[x.shape[0], outFeatures]],
-        params,
-      )[0] as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
-        callNative(
-          backend,
-          'bf16MatMulGradX',
-          [dy, saved[0]],
-          [[dy.shape[0], inFeatures]],
-          [dy.shape[0], inFeatures, outFeatures],
-        )[0],
-    };
-  });
-  return f(inputs.x);
+  return storedWeightMatMul(
+    backend,
+    { forward: 'bf16MatMul', gradX: 'bf16MatMulGradX' },
+    inputs.x,
+    [inputs.packed],
+    bf16Params(inputs, attrs),
+  );
 }

@@ -9,7 +9,8 @@
  * Shape legend: N = rows of x, in/out = features, n = out * in, nb = ceil(n / blockSize).
  */
 import { GftError, type Nf4MatMulAttrs, type Nf4MatMulInputs, type tf } from '@gft/core';
-import { callNative, currentNativeBackend, customGrad, expectTensor } from './native-call.js';
+import { currentNativeBackend, expectTensor } from './native-call.js';
+import { storedWeightMatMul } from './stored-weight-matmul.js';
 
 const WHERE = 'native fused kernel GftNf4MatMul';
 
@@ -42,28 +43,11 @@ export function nf4Params(inputs: Nf4MatMulInputs, attrs: Nf4MatMulAttrs): numbe
 /** [N, in] -> [N, out], differentiable in x only. */
 export function nf4MatMulNative(inputs: Nf4MatMulInputs, attrs: Nf4MatMulAttrs): tf.Tensor2D {
   const backend = currentNativeBackend(WHERE);
-  const params = nf4Params(inputs, attrs);
-  const { packed, absmax } = inputs;
-  const { inFeatures, outFeatures } = attrs;
-  const f = customGrad<tf.Tensor2D>((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    save([packed, absmax]);
-    return {
-      value: callNative(
-        backend,
-        'nf4MatMul',
-        [x, packed, absmax],
-        [[x.shape[0], outFeatures]],
-        params,
-      )[0] as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
-        callNative(
-          backend,
-          'nf4MatMulGradX',
-          [dy, saved[0], saved[1]],
-          [[dy.shape[0], inFeatures]],
-          [dy.shape[0], ...params.slice(1)],
-        )[0],
-    };
-  });
-  return f(inputs.x);
+  return storedWeightMatMul(
+    backend,
+    { forward: 'nf4MatMul', gradX: 'nf4MatMulGradX' },
+    inputs.x,
+    [inputs.packed, inputs.absmax],
+    nf4Params(inputs, attrs),
+  );
 }
