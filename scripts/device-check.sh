@@ -43,7 +43,7 @@ if [ $GPU = 1 ]; then
   stage build 240 env GFT_CUDA_ARCHITECTURES="$SM" GFT_REQUIRE=cuda-build \
     "$NODE" packages/native/scripts/build-addon.mjs --force
   export GFT_REQUIRE=cuda-gpu
-  stage conformance 180 bash -c "cd plugins/cuda-native && $VITEST run src/conformance.test.ts src/golden.test.ts"
+  stage conformance 180 bash -c "cd plugins/cuda-native && $VITEST run --project gpu src/conformance.test.ts src/golden.test.ts"
   cp plugins/cuda-native/.vitest/result.json "$OUT/tests.json"
   BENCH_OUT="$OUT/bench"
   stage bench 300 "$NODE" packages/cli/dist/bin.js bench --preset gemma2-9b \

@@ -1,7 +1,9 @@
 /**
  * Loading the compiled addon: the prebuilt binary (`prebuilds/<platform>-<arch>`) or a local
- * build (`build/Release`), found by node-gyp-build. Loading never throws: a machine where the
- * addon is missing or cannot load gets the reason, so callers can fall back and say why.
+ * build (`build/Release`), found by node-gyp-build; or the file GFT_NATIVE_ADDON names (the
+ * tests point it at the SIMT build, `pnpm --filter @gft/native build:simt`, to run the CUDA
+ * device's kernels on the CPU). Loading never throws: a machine where the addon is missing or
+ * cannot load gets the reason, so callers can fall back and say why.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -53,7 +55,7 @@ export function loadNativeAddon(): AddonLoad {
       (dir: string): unknown;
       resolve(dir: string): string;
     };
-    const path = nodeGypBuild.resolve(root);
+    const path = process.env.GFT_NATIVE_ADDON || nodeGypBuild.resolve(root);
     cached = { ok: true, addon: require(path) as NativeAddon, path };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -33,6 +33,10 @@ function ops(): Float32Array[] {
       tf.relu(a),
       rmsNorm({ x: a, weight: w }, { eps: 1e-6 }),
       geluGate({ gate: a, up: a }),
+      // Kernels whose inputs are an array rather than named tensors.
+      tf.concat([a, tf.neg(a)], 1),
+      tf.addN([a, a, tf.abs(a)]),
+      tf.stack([a, a], 0),
     ].map((t) => t.dataSync() as Float32Array);
   });
 }
@@ -51,7 +55,7 @@ describe.skipIf(!addon.ok)(addon.title('a device with part of the kernel table')
     registerNativeBackend({
       backendName: BACKEND,
       deviceName: 'host',
-      hiddenKernels: ['binary', 'rmsNormForward'],
+      hiddenKernels: ['binary', 'rmsNormForward', 'concat', 'addN'],
     });
     await tf.setBackend('cpu');
     const expected = ops();
@@ -71,6 +75,8 @@ describe.skipIf(!addon.ok)(addon.title('a device with part of the kernel table')
     // Binary ops fell back; matmul and relu (unary) stayed native.
     expect(counted.Add).toBeGreaterThan(0);
     expect(counted.Multiply).toBeGreaterThan(0);
+    expect(counted.Concat).toBeGreaterThan(0);
+    expect(counted.AddN).toBeGreaterThan(0);
     expect(counted.BatchMatMul).toBeUndefined();
     expect(counted.Relu).toBeUndefined();
     await tf.setBackend('cpu');

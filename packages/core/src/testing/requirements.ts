@@ -57,6 +57,12 @@ export const REQUIREMENTS = {
     // Whether the addon lists the device is the test's probe; nvcc decides it.
     paths: () => ['/usr/local/bin/nvcc', '/usr/local/cuda/bin/nvcc'],
   },
+  'cuda-simt': {
+    provides:
+      "the CUDA device's kernels built for the CPU SIMT emulator (@gft/native's build-simt, g++ and cmake), so cuda-native's suites run without a GPU",
+    // Whether the SIMT addon loads and opens is the test's probe.
+    paths: () => [],
+  },
   'cuda-gpu': {
     provides: 'an NVIDIA GPU and driver the CUDA device of the native addon can open',
     // Whether the device opens is the test's probe (the plugin under test opens it).

@@ -15,13 +15,13 @@
 #include "../engine/block_cache.h"
 #include "../engine/device.h"
 #include "cublaslt.h"
+#include "launch.h"
 
 namespace gft::cuda {
 
 constexpr const char* kDeviceName = "cuda";
 
-// Throws EngineError naming `what` and CUDA's reason when `status` is an error.
-void check(cudaError_t status, const std::string& what);
+// check(status, what) (launch.h) throws EngineError naming `what` and CUDA's reason.
 
 class CudaDevice : public Device {
  public:
@@ -60,11 +60,5 @@ class CudaDevice : public Device {
 };
 
 inline CudaDevice& cudaOf(Device& device) { return static_cast<CudaDevice&>(device); }
-
-// Blocks and threads for a grid-stride loop over `n` elements.
-inline unsigned blocksFor(int64_t n, unsigned threads = 256) {
-  int64_t blocks = (n + threads - 1) / threads;
-  return static_cast<unsigned>(blocks < 1 ? 1 : (blocks > 65535 ? 65535 : blocks));
-}
 
 }  // namespace gft::cuda

@@ -14,6 +14,11 @@ __global__ void fillKernel(T* out, int64_t n, T value) {
   }
 }
 
+template <typename T>
+void fillAs(cudaStream_t stream, void* out, int64_t n, T value) {
+  launch("fill", fillKernel<T>, blocksFor(n), 256, 0, stream, static_cast<T*>(out), n, value);
+}
+
 void fill(Device& device, const KernelArgs& a) {
   const int dtype = static_cast<int>(a.i(0));
   const int64_t n = a.i(1);
@@ -21,14 +26,12 @@ void fill(Device& device, const KernelArgs& a) {
   if (n <= 0) return;
   cudaStream_t stream = cudaOf(device).stream();
   if (dtype == 0) {
-    fillKernel<<<blocksFor(n), 256, 0, stream>>>(a.ptr<float>(0), n, static_cast<float>(value));
+    fillAs(stream, a.ptr<void>(0), n, static_cast<float>(value));
   } else if (dtype == 1) {
-    fillKernel<<<blocksFor(n), 256, 0, stream>>>(a.ptr<int32_t>(0), n, static_cast<int32_t>(value));
+    fillAs(stream, a.ptr<void>(0), n, static_cast<int32_t>(value));
   } else {
-    fillKernel<<<blocksFor(n), 256, 0, stream>>>(a.ptr<uint8_t>(0), n,
-                                                 static_cast<uint8_t>(value != 0));
+    fillAs(stream, a.ptr<void>(0), n, static_cast<uint8_t>(value != 0));
   }
-  check(cudaGetLastError(), "fill");
 }
 
 }  // namespace

@@ -115,8 +115,7 @@ void matmul(Device& device, const KernelArgs& a) {
       dim3 threads(kTile, kTile);
       dim3 blocks(static_cast<unsigned>((N + kTile - 1) / kTile),
                   static_cast<unsigned>((M + kTile - 1) / kTile));
-      tiledMatmul<<<blocks, threads, 0, cuda.stream()>>>(Ai, Bi, Ci, M, N, K, ta, tb);
-      check(cudaGetLastError(), "matmul");
+      launch("matmul", tiledMatmul, blocks, threads, 0, cuda.stream(), Ai, Bi, Ci, M, N, K, ta, tb);
     }
   }
 }

@@ -72,18 +72,27 @@ function runOnCpu(
   const cpu = tf.findBackend('cpu') as tf.KernelBackend | null;
   if (!cpu)
     throw new GftError('INTERNAL', 'native fallback: the tfjs cpu backend is not available');
-  const cpuInputs: Record<string, tf.TensorInfo> = {};
-  for (const [name, info] of Object.entries(inputs)) {
-    if (!info) continue;
-    cpuInputs[name] = {
+  const copies: tf.TensorInfo[] = [];
+  const toCpu = (info: NativeTensorInfo): tf.TensorInfo => {
+    const copy = {
       dataId: cpu.write(backend.readSync(info.dataId), info.shape, info.dtype),
       shape: info.shape,
       dtype: info.dtype,
     };
-  }
+    copies.push(copy);
+    return copy;
+  };
+  // Concat, Pack and AddN take their tensors as an array, the other kernels as named inputs.
+  const cpuInputs = Array.isArray(inputs)
+    ? (inputs as NativeTensorInfo[]).map(toCpu)
+    : Object.fromEntries(
+        Object.entries(inputs)
+          .filter(([, info]) => info !== undefined)
+          .map(([name, info]) => [name, toCpu(info)]),
+      );
   try {
     const result = cpuKernel.kernelFunc({
-      inputs: cpuInputs,
+      inputs: cpuInputs as tf.NamedTensorInfoMap,
       backend: cpu,
       attrs,
     }) as tf.TensorInfo | tf.TensorInfo[];
@@ -95,6 +104,6 @@ function runOnCpu(
     });
     return Array.isArray(result) ? native : native[0];
   } finally {
-    for (const info of Object.values(cpuInputs)) cpu.disposeData(info.dataId, true);
+    for (const info of copies) cpu.disposeData(info.dataId, true);
   }
 }
