@@ -8,7 +8,6 @@ import { sharedTestConfig } from '../../vitest.shared.ts';
 const simtAddon = fileURLToPath(
   new URL('../../packages/native/build-simt/Release/gft_native.node', import.meta.url),
 );
-const simtSuites = ['src/conformance.test.ts', 'src/golden.test.ts', 'src/simt-device.test.ts'];
 
 export default defineConfig({
   test: {
@@ -19,7 +18,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'simt',
-          include: simtSuites,
+          // The kernel suites and the emulated device's own checks; not the no-GPU checks.
+          exclude: ['src/cuda-native.test.ts'],
           env: {
             GFT_NATIVE_ADDON: simtAddon,
             GFT_CUDA_SIMT: '1',

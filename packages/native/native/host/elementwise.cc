@@ -19,12 +19,6 @@
 namespace gft::host {
 namespace {
 
-enum UnaryOp : int {
-  kNeg = 0, kAbs, kExp, kLog, kSqrt, kRsqrt, kSquare, kSigmoid, kTanh, kRelu,
-  kSign, kFloor, kCeil, kRound, kReciprocal, kLog1p, kExpm1, kSin, kCos, kSoftplus,
-  kElu, kRelu6, kLeakyRelu, kClip, kStep, kIsNan, kIsInf, kIsFinite, kLogicalNot, kErf,
-  kGeluTanh, kSelu,
-};
 
 GFT_VECTORIZED void unaryF32(int op, const float* x, float* o, int64_t n, float alpha, float beta) {
   switch (op) {
@@ -136,11 +130,6 @@ void unaryKernel(Device& device, const KernelArgs& a) {
   });
 }
 
-enum BinaryOp : int {
-  kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kPow, kSquaredDiff, kFloorDiv, kMod,
-  kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kLogicalAnd, kLogicalOr,
-  kAtan2, kDivNoNan,
-};
 
 bool isComparison(int op) { return op >= kEqual && op <= kLogicalOr; }
 

@@ -7,11 +7,10 @@
 #include <cstring>
 
 #include "../engine/device.h"
+#include "../engine/op_codes.h"
 #include "host_device.h"
 
 namespace gft::host {
-
-enum Dtype : int { kF32 = 0, kI32 = 1, kBool = 2 };
 
 inline size_t dtypeBytes(int dtype) { return dtype == kBool ? 1 : 4; }
 

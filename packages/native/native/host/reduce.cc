@@ -15,8 +15,6 @@
 namespace gft::host {
 namespace {
 
-enum ReduceOp : int { kSum = 0, kMean, kMax, kMin, kProd, kAny, kAll, kArgMax, kArgMin };
-
 template <typename T>
 double reduceRow(int op, const T* x, int64_t n, int64_t stride) {
   switch (op) {
@@ -31,7 +29,7 @@ double reduceRow(int op, const T* x, int64_t n, int64_t stride) {
       for (int64_t i = 0; i < n; i++) p *= x[i * stride];
       return p;
     }
-    case kMax: {
+    case kMaxOf: {
       double m = -std::numeric_limits<double>::infinity();
       for (int64_t i = 0; i < n; i++) {
         double v = x[i * stride];
@@ -40,7 +38,7 @@ double reduceRow(int op, const T* x, int64_t n, int64_t stride) {
       }
       return m;
     }
-    case kMin: {
+    case kMinOf: {
       double m = std::numeric_limits<double>::infinity();
       for (int64_t i = 0; i < n; i++) {
         double v = x[i * stride];

@@ -1,9 +1,11 @@
-// The fiber scheduler behind simt.h: one ucontext fiber per CUDA thread of the running block,
-// resumed round-robin; a fiber yields only while it waits at a barrier, so between barriers
-// each thread runs to completion, like one warp lane that never gets preempted.
+// The fiber scheduler behind simt.h: one fiber per CUDA thread of the running block, resumed
+// round-robin; a fiber yields only while it waits at a barrier, so between barriers each
+// thread runs to completion, like one warp lane that never gets preempted. Fibers switch
+// through fiber_switch.h (a few instructions on x86-64; ucontext, which makes a system call
+// per switch, elsewhere).
 #include "simt.h"
 
-#include <ucontext.h>
+#include "fiber_switch.h"
 
 #include <algorithm>
 #include <memory>
@@ -24,7 +26,7 @@ struct Barrier {
 };
 
 struct Fiber {
-  ucontext_t context;
+  FiberContext context;
   Position position;
   int warp = 0, lane = 0;
   bool done = false;
@@ -44,12 +46,12 @@ struct BlockState {
   const std::function<void()>* body = nullptr;
 };
 
-thread_local ucontext_t schedulerContext;
+thread_local FiberContext schedulerContext;
 thread_local BlockState* running = nullptr;
 thread_local Fiber* current = nullptr;
 thread_local std::vector<std::unique_ptr<char[]>> stacks;
 
-void yieldToScheduler() { swapcontext(&current->context, &schedulerContext); }
+void yieldToScheduler() { switchFiber(current->context, schedulerContext); }
 
 void arrive(Barrier& barrier, int expected) {
   BlockState& block = *running;
@@ -71,7 +73,7 @@ void openIfComplete(Barrier& barrier, int expected) {
   }
 }
 
-void fiberMain() {
+[[noreturn]] void fiberMain() {
   Fiber& self = *current;
   BlockState& block = *running;
   (*block.body)();
@@ -81,26 +83,22 @@ void fiberMain() {
   block.events++;
   openIfComplete(block.block, block.live);
   openIfComplete(block.warps[self.warp], block.liveInWarp[self.warp]);
-  // Returning resumes uc_link, the scheduler.
+  switchFiber(self.context, schedulerContext);
+  __builtin_unreachable();  // a finished fiber is never resumed
 }
 
 void runBlock(BlockState& block) {
   const size_t count = block.fibers.size();
   while (stacks.size() < count) stacks.emplace_back(new char[kStackBytes]);
   for (size_t i = 0; i < count; i++) {
-    Fiber& fiber = block.fibers[i];
-    getcontext(&fiber.context);
-    fiber.context.uc_stack.ss_sp = stacks[i].get();
-    fiber.context.uc_stack.ss_size = kStackBytes;
-    fiber.context.uc_link = &schedulerContext;
-    makecontext(&fiber.context, fiberMain, 0);
+    startFiber(block.fibers[i].context, stacks[i].get(), kStackBytes, fiberMain);
   }
   while (block.live > 0) {
     const uint64_t before = block.events;
     for (Fiber& fiber : block.fibers) {
       if (fiber.done) continue;
       current = &fiber;
-      swapcontext(&schedulerContext, &fiber.context);
+      switchFiber(schedulerContext, fiber.context);
     }
     current = nullptr;
     if (block.live > 0 && block.events == before) {
