@@ -1,6 +1,6 @@
 /**
- * @gft/native: gft's native engine. A Node-API addon with one device per folder (host now;
- * CUDA joins as files) and the tfjs `KernelBackend` over it. Backend plugins
+ * @gft/native: gft's native engine. A Node-API addon with one device per folder (host, CUDA)
+ * and the tfjs `KernelBackend` over it. Backend plugins
  * (`@gft/plugin-cpu-native`) pick a device; this package does nothing on import.
  */
 export { type AddonLoad, loadNativeAddon, type NativeAddon } from './addon.js';
@@ -10,6 +10,7 @@ export {
   type NativeDeviceOptions,
   nativeBackendPlugin,
 } from './backend-plugin.js';
+export { NATIVE_FUSED_KERNELS } from './fused/index.js';
 export { fallbackCounts, resetFallbackCounts } from './kernels/fallback.js';
 export { NativeBackend, type NativeTensorInfo } from './native-backend.js';
 export {

@@ -1,10 +1,13 @@
 /**
  * The CUDA device's host side on the SIMT emulator (the `simt` project): what it reports, and
- * the out-of-memory error a user sees (the size asked, the memory free, what gft holds). The
+ * that its kernel table is complete (every kernel of the host's table and every native fused
+ * kernel, so nothing falls back to tfjs-cpu), and the out-of-memory error a user sees (the size asked, the memory free, what gft holds). The
  * emulated device has GFT_SIMT_MEMORY bytes (vitest.config.ts gives it 2 GiB).
  */
-import { loadNativeAddon } from '@gft/native';
+import { resolveFusedKernel } from '@gft/core';
+import { DEVICE_KERNEL_NAMES, loadNativeAddon, NATIVE_FUSED_KERNELS } from '@gft/native';
 import { describe, expect, it } from 'vitest';
+import { CUDA_NATIVE, cudaNative } from './index.js';
 import { gpu, simt } from './test-support.js';
 
 const suite =
@@ -21,6 +24,15 @@ suite('the CUDA device on the SIMT emulator', () => {
     expect(facts.gpu).toBe('gft SIMT emulator (CPU)');
     expect(facts.blas).toMatch(/own kernel/);
     expect(Number(facts.memoryTotal)).toBe(2 ** 31);
+  });
+
+  it("has the host's whole kernel table and every fused kernel's natives", async () => {
+    const expected = [...DEVICE_KERNEL_NAMES, ...Object.values(NATIVE_FUSED_KERNELS).flat()];
+    expect(addon.kernelNames(device).sort()).toEqual([...new Set(expected)].sort());
+    await cudaNative().setup();
+    for (const fused of Object.keys(NATIVE_FUSED_KERNELS)) {
+      expect(resolveFusedKernel(fused, CUDA_NATIVE)?.source, fused).toBe('@gft/native (src/fused)');
+    }
   });
 
   it('out of memory names the size asked and the memory free, and the device stays usable', () => {

@@ -61,4 +61,22 @@ class CudaDevice : public Device {
 
 inline CudaDevice& cudaOf(Device& device) { return static_cast<CudaDevice&>(device); }
 
+// Device memory a kernel needs for the length of one call (row statistics, offsets), from the
+// device's allocator. Freeing it while queued work still reads it is safe: the next user of
+// the block is queued on the same stream.
+class Scratch {
+ public:
+  Scratch(CudaDevice& device, size_t bytes) : device_(device), buffer_(device.alloc(bytes)) {}
+  ~Scratch() { device_.free(buffer_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  template <typename T>
+  T* get() const { return static_cast<T*>(buffer_->data); }
+  Buffer* buffer() const { return buffer_; }
+
+ private:
+  CudaDevice& device_;
+  Buffer* buffer_;
+};
+
 }  // namespace gft::cuda

@@ -2,7 +2,7 @@
 // buffers [a, b, out] params [transA, transB, M, N, K, batch, aOffsets[batch], bOffsets[batch]]
 //   row-major; a is [M, K] (or [K, M] when transA), b is [K, N] (or [N, K]); offsets in elements.
 // Through cuBLASLt where it was loaded (float32 compute; TF32 tensor cores with
-// GFT_CUDA_TF32=1), else a tiled kernel of the device's own. cuBLAS is column-major: a
+// GFT_CUDA_TF32=1), else the device's own tiled kernel (tiled_matmul.cuh). cuBLAS is column-major: a
 // row-major C = op(A) op(B) is computed as the column-major C^T = op(B)^T op(A)^T, which reads
 // the same memory without copies.
 #include <cstdlib>
@@ -10,33 +10,10 @@
 
 #include "../engine/registry.h"
 #include "cuda_device.h"
+#include "tiled_matmul.cuh"
 
 namespace gft::cuda {
 namespace {
-
-constexpr int kTile = 16;
-
-// C [M, N] = op(A) op(B), one 16x16 tile of C per block, K walked in 16-wide strips.
-__global__ void tiledMatmul(const float* A, const float* B, float* C, int64_t M, int64_t N,
-                            int64_t K, bool ta, bool tb) {
-  __shared__ float as[kTile][kTile + 1];
-  __shared__ float bs[kTile][kTile + 1];
-  const int64_t row = blockIdx.y * int64_t{kTile} + threadIdx.y;
-  const int64_t col = blockIdx.x * int64_t{kTile} + threadIdx.x;
-  float acc = 0.0f;
-  for (int64_t k0 = 0; k0 < K; k0 += kTile) {
-    const int64_t ka = k0 + threadIdx.x;  // A's k for this thread's load
-    const int64_t kb = k0 + threadIdx.y;  // B's k
-    as[threadIdx.y][threadIdx.x] =
-        (row < M && ka < K) ? (ta ? A[ka * M + row] : A[row * K + ka]) : 0.0f;
-    bs[threadIdx.y][threadIdx.x] =
-        (kb < K && col < N) ? (tb ? B[col * K + kb] : B[kb * N + col]) : 0.0f;
-    __syncthreads();
-    for (int k = 0; k < kTile; k++) acc += as[threadIdx.y][k] * bs[k][threadIdx.x];
-    __syncthreads();
-  }
-  if (row < M && col < N) C[row * N + col] = acc;
-}
 
 void checkBlas(int status, const char* what) {
   if (status != 0) {
@@ -112,10 +89,8 @@ void matmul(Device& device, const KernelArgs& a) {
     if (cuda.blas()) {
       ltMatmul(*cuda.blas(), cuda.stream(), Ai, Bi, Ci, M, N, K, ta, tb);
     } else {
-      dim3 threads(kTile, kTile);
-      dim3 blocks(static_cast<unsigned>((N + kTile - 1) / kTile),
-                  static_cast<unsigned>((M + kTile - 1) / kTile));
-      launch("matmul", tiledMatmul, blocks, threads, 0, cuda.stream(), Ai, Bi, Ci, M, N, K, ta, tb);
+      tiledMatmul("matmul", cuda.stream(), DenseLoader{Ai, M, K, ta}, DenseLoader{Bi, K, N, tb},
+                  Ci, M, N, K);
     }
   }
 }

@@ -74,6 +74,7 @@ const char* cudaGetErrorName(cudaError_t error);
 #define __align__(n) __attribute__((aligned(n)))
 // Shared per block; blocks run one at a time on one thread, so one copy per thread serves.
 #define __shared__ static thread_local
+#define __constant__
 
 #define threadIdx (::gft::simt::position().thread)
 #define blockIdx (::gft::simt::position().block)

@@ -7,6 +7,11 @@ import { loadNativeAddon, type NativeBackend, registerNativeBackend } from '../i
 
 export const load = loadNativeAddon();
 export const BACKEND = 'native-fused-test';
+/**
+ * The device under test: the host, or (the `simt` project of vitest.config.ts) the CUDA
+ * device's kernels running on the SIMT emulator.
+ */
+export const DEVICE = process.env.GFT_FUSED_TEST_DEVICE ?? 'host';
 
 /** Uniform values in [-amp, amp) from a small LCG, so every run sees the same inputs. */
 export function seeded(n: number, seed: number, amp = 1): Float32Array {
@@ -20,7 +25,7 @@ export function seeded(n: number, seed: number, amp = 1): Float32Array {
 }
 
 export async function useNative(threads?: number): Promise<void> {
-  registerNativeBackend({ backendName: BACKEND, deviceName: 'host' });
+  registerNativeBackend({ backendName: BACKEND, deviceName: DEVICE });
   await tf.setBackend(BACKEND);
   const backend = tf.backend() as NativeBackend;
   // 0 restores the default (every core).
