@@ -30,6 +30,11 @@ export interface NativeAddon {
   free(buffer: BufferHandle): void;
   write(buffer: BufferHandle, src: ArrayBufferView, byteOffset: number): void;
   read(buffer: BufferHandle, dst: ArrayBufferView, byteOffset: number): void;
+  /**
+   * The same copy, queued in the device's order of work now and awaited on a worker thread
+   * (the CUDA device copies through pinned memory; the JavaScript thread keeps going).
+   */
+  readAsync(buffer: BufferHandle, dst: ArrayBufferView, byteOffset: number): Promise<void>;
   run(device: DeviceHandle, kernelId: number, buffers: BufferHandle[], params: Float64Array): void;
 }
 

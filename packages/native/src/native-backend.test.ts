@@ -133,6 +133,18 @@ describe.skipIf(!nativeAddon.ok)(nativeAddon.title('native backend vs tfjs-cpu')
     expect(fallbackCounts(BACKEND)).toEqual({});
   });
 
+  it('data() reads what the tensor held when it was called, though it is freed and reused before the await', async () => {
+    const x = tf.fill([4099], 3);
+    const pending = x.data();
+    x.dispose();
+    const y = tf.fill([4099], 7);
+    const values = await pending;
+    expect(values.length).toBe(4099);
+    expect(values.every((v) => v === 3)).toBe(true);
+    expect((await y.data()).every((v) => v === 7)).toBe(true);
+    y.dispose();
+  });
+
   it('native bytes follow tensors and dispose frees them', () => {
     const backend = tf.backend() as unknown as { memory(): { nativeBytes: number } };
     const before = backend.memory().nativeBytes;

@@ -127,19 +127,20 @@ export class NativeBackend extends tf.KernelBackend {
 
   override readSync(dataId: DataId): tf.BackendValues {
     const record = this.record(dataId);
-    const n = record.bytes / bytesPerElement(record.dtype);
-    const out =
-      record.dtype === 'int32'
-        ? new Int32Array(n)
-        : record.dtype === 'bool'
-          ? new Uint8Array(n)
-          : new Float32Array(n);
+    const out = valuesFor(record.dtype, record.bytes / bytesPerElement(record.dtype));
     this.addon.read(record.buffer, out, 0);
     return out;
   }
 
+  /**
+   * The copy is queued before this returns, so disposing the tensor or running more kernels
+   * meanwhile cannot change what it reads; the wait happens off the JavaScript thread.
+   */
   override async read(dataId: DataId): Promise<tf.BackendValues> {
-    return this.readSync(dataId);
+    const record = this.record(dataId);
+    const out = valuesFor(record.dtype, record.bytes / bytesPerElement(record.dtype));
+    await this.addon.readAsync(record.buffer, out, 0);
+    return out;
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
@@ -252,4 +253,12 @@ function toTypedArray(values: tf.TypedArray, dtype: DataType): ArrayBufferView {
     return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
   }
   return values instanceof Uint8Array ? values : Uint8Array.from(values as ArrayLike<number>);
+}
+
+function valuesFor(dtype: tf.DataType, n: number): Float32Array | Int32Array | Uint8Array {
+  return dtype === 'int32'
+    ? new Int32Array(n)
+    : dtype === 'bool'
+      ? new Uint8Array(n)
+      : new Float32Array(n);
 }

@@ -4,7 +4,7 @@
  * kernel, so nothing falls back to tfjs-cpu), and the out-of-memory error a user sees (the size asked, the memory free, what gft holds). The
  * emulated device has GFT_SIMT_MEMORY bytes (vitest.config.ts gives it 2 GiB).
  */
-import { resolveFusedKernel } from '@gft/core';
+import { resolveFusedKernel, tf } from '@gft/core';
 import { DEVICE_KERNEL_NAMES, loadNativeAddon, NATIVE_FUSED_KERNELS } from '@gft/native';
 import { describe, expect, it } from 'vitest';
 import { CUDA_NATIVE, cudaNative } from './index.js';
@@ -33,6 +33,18 @@ suite('the CUDA device on the SIMT emulator', () => {
     for (const fused of Object.keys(NATIVE_FUSED_KERNELS)) {
       expect(resolveFusedKernel(fused, CUDA_NATIVE)?.source, fused).toBe('@gft/native (src/fused)');
     }
+  });
+
+  it('data() copies through pinned memory in stream order: the tensor can go before the await', async () => {
+    await cudaNative().setup();
+    await tf.setBackend(CUDA_NATIVE);
+    const x = tf.fill([4099], 3);
+    const pending = x.data();
+    x.dispose();
+    const y = tf.fill([4099], 7);
+    expect((await pending).every((v) => v === 3)).toBe(true);
+    expect((await y.data()).every((v) => v === 7)).toBe(true);
+    y.dispose();
   });
 
   it('out of memory names the size asked and the memory free, and the device stays usable', () => {

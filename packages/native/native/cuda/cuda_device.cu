@@ -1,6 +1,7 @@
 #include "cuda_device.h"
 
 #include <cstdlib>
+#include <cstring>
 
 #include "../engine/registry.h"
 
@@ -124,6 +125,49 @@ void CudaDevice::download(const Buffer* src, size_t offset, void* dst, size_t by
                         cudaMemcpyDeviceToHost, stream_),
         "download of " + std::to_string(bytes) + " bytes");
   check(cudaStreamSynchronize(stream_), "download");
+}
+
+namespace {
+
+class StagedDownload : public PendingDownload {
+ public:
+  StagedDownload(cudaStream_t stream, const void* src, size_t bytes) : bytes_(bytes) {
+    check(cudaMallocHost(&staging_, bytes), "pinned staging of " + std::to_string(bytes) + " bytes");
+    try {
+      check(cudaEventCreateWithFlags(&done_, cudaEventDisableTiming), "cudaEventCreate");
+      check(cudaMemcpyAsync(staging_, src, bytes, cudaMemcpyDeviceToHost, stream),
+            "download of " + std::to_string(bytes) + " bytes");
+      check(cudaEventRecord(done_, stream), "cudaEventRecord");
+    } catch (...) {
+      release();
+      throw;
+    }
+  }
+  ~StagedDownload() override { release(); }
+  void finish(void* dst) override {
+    check(cudaEventSynchronize(done_), "download");
+    std::memcpy(dst, staging_, bytes_);
+  }
+
+ private:
+  void release() {
+    if (done_) cudaEventDestroy(done_);
+    if (staging_) cudaFreeHost(staging_);
+    done_ = nullptr;
+    staging_ = nullptr;
+  }
+  void* staging_ = nullptr;
+  cudaEvent_t done_ = nullptr;
+  size_t bytes_;
+};
+
+}  // namespace
+
+std::unique_ptr<PendingDownload> CudaDevice::startDownload(const Buffer* src, size_t offset,
+                                                           size_t bytes) {
+  if (bytes == 0) return Device::startDownload(src, offset, bytes);
+  return std::make_unique<StagedDownload>(stream_, static_cast<const char*>(src->data) + offset,
+                                          bytes);
 }
 
 void CudaDevice::synchronize() { check(cudaStreamSynchronize(stream_), "synchronize"); }

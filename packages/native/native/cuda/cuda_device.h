@@ -32,6 +32,9 @@ class CudaDevice : public Device {
   void free(Buffer* buffer) override;
   void upload(Buffer* dst, size_t offset, const void* src, size_t bytes) override;
   void download(const Buffer* src, size_t offset, void* dst, size_t bytes) override;
+  // Into pinned host memory on the stream, with an event the worker thread waits on.
+  std::unique_ptr<PendingDownload> startDownload(const Buffer* src, size_t offset,
+                                                 size_t bytes) override;
   void synchronize() override;
   // The GPU schedules its own threads.
   void setThreads(int) override {}

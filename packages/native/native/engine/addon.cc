@@ -130,6 +130,51 @@ Napi::Value Read(const Napi::CallbackInfo& info) {
   });
 }
 
+// readAsync(buffer, typedArray, byteOffset) -> Promise<void>: the copy is queued now, in the
+// device's order of work; a worker thread waits for it, so the JavaScript thread does not.
+class ReadWorker : public Napi::AsyncWorker {
+ public:
+  ReadWorker(Napi::Env env, std::unique_ptr<gft::PendingDownload> pending, Napi::TypedArray dst,
+             uint8_t* data)
+      : Napi::AsyncWorker(env),
+        pending_(std::move(pending)),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        dst_(Napi::Persistent(dst.As<Napi::Object>())),
+        data_(data) {}
+  void Execute() override {
+    try {
+      pending_->finish(data_);
+    } catch (const EngineError& e) {
+      SetError(e.message);
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ private:
+  std::unique_ptr<gft::PendingDownload> pending_;
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference dst_;  // keeps the destination alive until the copy lands
+  uint8_t* data_;
+};
+
+Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    Buffer* buffer = unwrap<Buffer>(info[0], "buffer");
+    Napi::TypedArray dst = info[1].As<Napi::TypedArray>();
+    size_t offset = static_cast<size_t>(info[2].As<Napi::Number>().DoubleValue());
+    size_t bytes = dst.ByteLength();
+    if (offset + bytes > buffer->bytes) throw EngineError{"read past the end of a buffer"};
+    uint8_t* data = static_cast<uint8_t*>(dst.ArrayBuffer().Data()) + dst.ByteOffset();
+    auto* worker = new ReadWorker(info.Env(), buffer->device->startDownload(buffer, offset, bytes),
+                                  dst, data);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();  // the worker deletes itself when done
+    return promise;
+  });
+}
+
 // run(device, kernelId, buffers[], params Float64Array)
 Napi::Value Run(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
@@ -165,6 +210,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("free", Napi::Function::New(env, Free));
   exports.Set("write", Napi::Function::New(env, Write));
   exports.Set("read", Napi::Function::New(env, Read));
+  exports.Set("readAsync", Napi::Function::New(env, ReadAsync));
   exports.Set("run", Napi::Function::New(env, Run));
   return exports;
 }

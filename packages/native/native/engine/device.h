@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,15 @@ struct EngineError {
   std::string message;
 };
 
+// A copy to host memory that the device has queued; finish() waits for it and puts the bytes
+// at dst. finish() runs on a worker thread (the addon's asynchronous read), so the JavaScript
+// thread keeps queuing work meanwhile.
+class PendingDownload {
+ public:
+  virtual ~PendingDownload() = default;
+  virtual void finish(void* dst) = 0;
+};
+
 class Device {
  public:
   virtual ~Device() = default;
@@ -56,6 +66,11 @@ class Device {
   // Copies between host memory and the device; blocking from the caller's point of view.
   virtual void upload(Buffer* dst, size_t offset, const void* src, size_t bytes) = 0;
   virtual void download(const Buffer* src, size_t offset, void* dst, size_t bytes) = 0;
+  // Queues a copy of `bytes` at `offset` of `src` in the device's order of work: later kernels
+  // and frees cannot change what it reads. The default copies at once (right for devices whose
+  // kernels have all finished when they return).
+  virtual std::unique_ptr<PendingDownload> startDownload(const Buffer* src, size_t offset,
+                                                         size_t bytes);
   // Waits for all queued work (a no-op where kernels run synchronously).
   virtual void synchronize() = 0;
 

@@ -1,6 +1,7 @@
 // Device and kernel tables, filled by static registrars before the addon's init runs.
 #include "registry.h"
 
+#include <cstring>
 #include <map>
 #include <mutex>
 
@@ -52,6 +53,27 @@ Device& openDevice(const std::string& name) {
   Device& ref = *device;
   t.open[name] = std::move(device);
   return ref;
+}
+
+namespace {
+
+// The default download: the bytes copied when it starts, handed over when it finishes.
+class CopiedDownload : public PendingDownload {
+ public:
+  explicit CopiedDownload(std::vector<uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  void finish(void* dst) override { std::memcpy(dst, bytes_.data(), bytes_.size()); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+}  // namespace
+
+std::unique_ptr<PendingDownload> Device::startDownload(const Buffer* src, size_t offset,
+                                                       size_t bytes) {
+  std::vector<uint8_t> copy(bytes);
+  download(src, offset, copy.data(), bytes);
+  return std::make_unique<CopiedDownload>(std::move(copy));
 }
 
 int Device::kernelId(const std::string& name) const {
