@@ -31,7 +31,8 @@ suite('the CUDA device on the SIMT emulator', () => {
     expect(addon.kernelNames(device).sort()).toEqual([...new Set(expected)].sort());
     await cudaNative().setup();
     for (const fused of Object.keys(NATIVE_FUSED_KERNELS)) {
-      expect(resolveFusedKernel(fused, CUDA_NATIVE)?.source, fused).toBe('@gft/native (src/fused)');
+      const name = fused as Parameters<typeof resolveFusedKernel>[0];
+      expect(resolveFusedKernel(name, CUDA_NATIVE)?.source, fused).toBe('@gft/native (src/fused)');
     }
   });
 
