@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The prepared check for a GPU machine (H100/H200, CUDA 13, PyTorch + transformers + peft):
 # builds the addon's CUDA device for the GPU found, runs the kernel conformance suite and the
-# golden fixtures on cuda-native, benchmarks gemma2-9b (random init) on one micro-batch at the
+# golden fixtures and the runner suite on cuda-native, benchmarks gemma2-9b (random init) on one micro-batch at the
 # seed's budget (16,384 tokens of synthetic arena rows) for LoRA, QLoRA and full-ft, packed and
 # padded, runs the HF+PEFT peer (../shared/peer/device_peer.py) on the same row lengths in the
 # same run, and writes device-check.json and device-check.md to $OUT. Without a GPU it runs the
@@ -43,7 +43,7 @@ if [ $GPU = 1 ]; then
   stage build 240 env GFT_CUDA_ARCHITECTURES="$SM" GFT_REQUIRE=cuda-build \
     "$NODE" packages/native/scripts/build-addon.mjs --force
   export GFT_REQUIRE=cuda-gpu
-  stage conformance 180 bash -c "cd plugins/cuda-native && $VITEST run --project gpu src/conformance.test.ts src/golden.test.ts"
+  stage conformance 180 bash -c "cd plugins/cuda-native && $VITEST run --project gpu src/conformance.test.ts src/golden.test.ts src/runner.test.ts"
   cp plugins/cuda-native/.vitest/result.json "$OUT/tests.json"
   BENCH_OUT="$OUT/bench"
   stage bench 300 "$NODE" packages/cli/dist/bin.js bench --preset gemma2-9b \

@@ -132,7 +132,7 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
   collator: { kind: 'string', help: 'collator plugin name' },
   backend: {
     kind: 'string',
-    help: "backend plugin name (default 'auto': cpu-native where its addon loads, else wasm)",
+    help: "backend plugin name (default 'auto': cuda-native where a GPU is, else cpu-native where its addon loads, else wasm)",
   },
   threads: {
     kind: 'int+',

@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config.js';
 import { resolveAutoBackend } from './default-backend.js';
 
-/** A cpu-native entry whose availability is decided by the test (the real one needs the addon). */
-function nativeEntry(reason?: string): PluginEntry {
+/** A native backend entry whose availability the test decides (the real ones need the addon or a GPU). */
+function nativeEntry(reason?: string, name = 'cpu-native'): PluginEntry {
   const backend: Backend = {
     kind: 'backend',
-    name: 'cpu-native',
-    tfBackend: 'cpu-native',
+    name,
+    tfBackend: name,
     availability: () => (reason ? { ok: false, reason } : { ok: true }),
     async setup() {},
   };
-  return { kind: 'backend', name: 'cpu-native', source: 'test', load: () => () => backend };
+  return { kind: 'backend', name, source: 'test', load: () => () => backend };
 }
 
 const wasmEntry: PluginEntry = {
@@ -45,6 +45,26 @@ describe('auto backend', () => {
     expect(lines).toEqual([
       'gft: cpu-native is not available (no compiled addon); running on the next backend',
     ]);
+  });
+
+  it('is cuda-native where a GPU is there, and says nothing when none is', async () => {
+    const withGpu = createPluginRegistry([
+      wasmEntry,
+      nativeEntry(),
+      nativeEntry(undefined, 'cuda-native'),
+    ]);
+    expect((await resolveAutoBackend(DEFAULT_CONFIG, withGpu, () => {})).backend).toBe(
+      'cuda-native',
+    );
+    const noGpu = createPluginRegistry([
+      wasmEntry,
+      nativeEntry(),
+      nativeEntry('no usable CUDA driver or GPU', 'cuda-native'),
+    ]);
+    const lines: string[] = [];
+    const config = await resolveAutoBackend(DEFAULT_CONFIG, noGpu, (l) => lines.push(l));
+    expect(config.backend).toBe('cpu-native');
+    expect(lines).toEqual([]);
   });
 
   it('leaves explicit names alone', async () => {

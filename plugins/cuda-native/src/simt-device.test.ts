@@ -4,6 +4,7 @@
  * kernel, so nothing falls back to tfjs-cpu), and the out-of-memory error a user sees (the size asked, the memory free, what gft holds). The
  * emulated device has GFT_SIMT_MEMORY bytes (vitest.config.ts gives it 2 GiB).
  */
+import { spawnSync } from 'node:child_process';
 import { resolveFusedKernel, tf } from '@gft/core';
 import { DEVICE_KERNEL_NAMES, loadNativeAddon, NATIVE_FUSED_KERNELS } from '@gft/native';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +47,18 @@ suite('the CUDA device on the SIMT emulator', () => {
     expect((await pending).every((v) => v === 3)).toBe(true);
     expect((await y.data()).every((v) => v === 7)).toBe(true);
     y.dispose();
+  });
+
+  it('a machine whose driver sees no GPU gets that reason when the device opens', () => {
+    // A fresh process: the device opens once per process.
+    const script = `try { require(process.env.GFT_NATIVE_ADDON).openDevice('cuda') } catch (e) { console.log(e.message) }`;
+    const run = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, GFT_SIMT_NO_DEVICE: '1' },
+      encoding: 'utf8',
+    });
+    expect(run.stdout.trim()).toBe(
+      'cuda device: no usable CUDA driver or GPU: no CUDA-capable device is detected (cudaErrorNoDevice)',
+    );
   });
 
   it('out of memory names the size asked and the memory free, and the device stays usable', () => {
