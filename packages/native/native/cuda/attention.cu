@@ -1,12 +1,8 @@
 // Varlen attention of the CUDA device, forward and backward, flash-attention style, same
 // contract as the host's (host/attention.cc):
 //
-// attentionForward  buffers [q, k, v, out, lse]
-// attentionBackward buffers [q, k, v, out, lse, dout, dq, dk, dv]
-//   params [T, H, KV, hd, scale, softcap, window, B, cu[0..B]]
-//   q/out/dout/dq [T, H*hd], k/v/dk/dv [T, KV*hd], lse [T, H]. Scores are s = scale * q.k,
-//   then cap * tanh(s / cap) when softcap > 0. Key j is visible to query i of the same
-//   sequence iff 0 <= i - j (< window when window > 0).
+// attentionForward / attentionBackward: buffers and params as engine/attention_params.h reads
+// them.
 //
 // Work is cut into tiles of 64 positions of one sequence (the tile list is built on the host
 // from cu_seqlens). Forward and dq: a block per (query tile, head), a thread per query row,
@@ -18,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../engine/attention_params.h"
 #include "../engine/registry.h"
 #include "cuda_device.h"
 #include "kernel_args.h"
@@ -38,73 +35,13 @@ struct TileRef {
   int32_t base, length, start, pad;
 };
 
-struct Attn {
-  Shape shape;
-  std::vector<int64_t> cu;
-};
-
-std::string shapeText(const Shape& s) {
-  return "T=" + std::to_string(s.T) + " H=" + std::to_string(s.H) + " KV=" + std::to_string(s.KV) +
-         " hd=" + std::to_string(s.hd);
-}
-
-Attn readAttn(const KernelArgs& a, const char* kernel, int buffers) {
-  if (a.numParams < 9 || a.numBuffers != buffers) {
-    throw EngineError{std::string(kernel) + ": expected " + std::to_string(buffers) +
-                      " buffers and params [T, H, KV, hd, scale, softcap, window, B, cu...], got " +
-                      std::to_string(a.numBuffers) + " buffers and " +
-                      std::to_string(a.numParams) + " params"};
-  }
-  Attn at;
-  Shape& s = at.shape;
-  s.T = a.i(0);
-  s.H = a.i(1);
-  s.KV = a.i(2);
-  s.hd = a.i(3);
-  s.scale = static_cast<float>(a.f(4));
-  s.cap = static_cast<float>(a.f(5));
-  s.window = a.i(6);
-  const int64_t B = a.i(7);
-  if (s.H <= 0 || s.KV <= 0 || s.H % s.KV != 0 || s.hd <= 0 || s.T < 0 || s.window < 0) {
-    throw EngineError{std::string(kernel) + ": bad shape " + shapeText(s) + " window=" +
-                      std::to_string(s.window) + " (H must be a positive multiple of KV)"};
-  }
-  if (s.hd > kMaxHd) {
-    throw EngineError{std::string(kernel) + ": head dim " + std::to_string(s.hd) +
+Shape shapeOf(const AttentionParams& p) {
+  if (p.hd > kMaxHd) {
+    throw EngineError{"attention: head dim " + std::to_string(p.hd) +
                       " is more than the CUDA device's attention supports (" +
                       std::to_string(kMaxHd) + ")"};
   }
-  s.G = s.H / s.KV;
-  if (B < 1 || a.numParams != 9 + B) {
-    throw EngineError{std::string(kernel) + ": " + std::to_string(a.numParams) +
-                      " params do not hold cu_seqlens of " + std::to_string(B) + " sequences"};
-  }
-  at.cu.resize(B + 1);
-  for (int64_t i = 0; i <= B; i++) at.cu[i] = a.i(8 + static_cast<int>(i));
-  if (at.cu[0] != 0 || at.cu[B] != s.T) {
-    throw EngineError{std::string(kernel) + ": cu_seqlens must start at 0 and end at T=" +
-                      std::to_string(s.T)};
-  }
-  for (int64_t i = 0; i < B; i++) {
-    if (at.cu[i + 1] <= at.cu[i]) {
-      throw EngineError{std::string(kernel) + ": sequence " + std::to_string(i) + " has length " +
-                        std::to_string(at.cu[i + 1] - at.cu[i])};
-    }
-  }
-  const std::string sh = shapeText(s);
-  const int64_t qw = s.H * s.hd, kw = s.KV * s.hd;
-  expectFloats(a, 0, s.T * qw, kernel, "q", "[T, H*hd] (" + sh + ")");
-  expectFloats(a, 1, s.T * kw, kernel, "k", "[T, KV*hd] (" + sh + ")");
-  expectFloats(a, 2, s.T * kw, kernel, "v", "[T, KV*hd] (" + sh + ")");
-  expectFloats(a, 3, s.T * qw, kernel, "out", "[T, H*hd] (" + sh + ")");
-  expectFloats(a, 4, s.T * s.H, kernel, "lse", "[T, H] (" + sh + ")");
-  if (buffers == 9) {
-    expectFloats(a, 5, s.T * qw, kernel, "dout", "[T, H*hd] (" + sh + ")");
-    expectFloats(a, 6, s.T * qw, kernel, "dq", "[T, H*hd] (" + sh + ")");
-    expectFloats(a, 7, s.T * kw, kernel, "dk", "[T, KV*hd] (" + sh + ")");
-    expectFloats(a, 8, s.T * kw, kernel, "dv", "[T, KV*hd] (" + sh + ")");
-  }
-  return at;
+  return Shape{p.T, p.H, p.KV, p.hd, p.G, p.window, p.scale, p.cap};
 }
 
 std::vector<TileRef> tilesOf(const std::vector<int64_t>& cu) {
@@ -353,8 +290,8 @@ struct DeviceTiles {
 };
 
 void attentionForward(Device& device, const KernelArgs& a) {
-  const Attn at = readAttn(a, "attentionForward", 5);
-  const Shape& s = at.shape;
+  const AttentionParams at = readAttentionParams(a, "attentionForward", 5);
+  const Shape s = shapeOf(at);
   if (s.T == 0) return;
   CudaDevice& cuda = cudaOf(device);
   DeviceTiles tiles(cuda, tilesOf(at.cu));
@@ -365,8 +302,8 @@ void attentionForward(Device& device, const KernelArgs& a) {
 }
 
 void attentionBackward(Device& device, const KernelArgs& a) {
-  const Attn at = readAttn(a, "attentionBackward", 9);
-  const Shape& s = at.shape;
+  const AttentionParams at = readAttentionParams(a, "attentionBackward", 9);
+  const Shape s = shapeOf(at);
   if (s.T == 0) return;
   CudaDevice& cuda = cudaOf(device);
   DeviceTiles tiles(cuda, tilesOf(at.cu));

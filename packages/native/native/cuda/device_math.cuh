@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "../engine/int_math.h"
 #include "../engine/op_codes.h"
 
 namespace gft::cuda {
@@ -89,29 +90,6 @@ __device__ __forceinline__ float binaryF32(int op, float x, float y) {
     case kDivNoNan: return y == 0 ? 0.0f : x / y;
     default: return 0.0f;
   }
-}
-
-__device__ __forceinline__ int32_t floorDivI32(int32_t x, int32_t y) {
-  if (y == 0) return x == 0 ? 0 : (x > 0 ? INT32_MAX : INT32_MIN);
-  const int32_t q = x / y;
-  return (q * y != x && ((x < 0) != (y < 0))) ? q - 1 : q;
-}
-
-__device__ __forceinline__ int32_t modI32(int32_t x, int32_t y) {
-  if (y == 0) return 0;
-  const int32_t r = x % y;
-  return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
-}
-
-__device__ __forceinline__ int32_t powI32(int32_t x, int32_t y) {
-  if (y < 0) return x == 1 ? 1 : (x == -1 ? (y % 2 ? -1 : 1) : 0);
-  int64_t r = 1, b = x;
-  while (y) {
-    if (y & 1) r = static_cast<int32_t>(r * b);
-    b = static_cast<int32_t>(b * b);
-    y >>= 1;
-  }
-  return static_cast<int32_t>(r);
 }
 
 __device__ __forceinline__ int32_t binaryI32(int op, int32_t x, int32_t y) {

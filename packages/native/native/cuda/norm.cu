@@ -1,16 +1,13 @@
 // Gemma's RMSNorm and gated tanh-GELU on the CUDA device, forward and backward, same contracts
 // as the host's (host/norm.cc):
 //
-// rmsNormForward   buffers [x, w, y]                  params [N, D, eps]
-// rmsNormBackward  buffers [x, w, dy, dx, dw]         params [N, D, eps]
-//   y = x * rsqrt(mean(x^2) + eps) * (1 + w); x/y/dy/dx [N, D], w/dw [D]
-// geluGateForward  buffers [gate, up, y]              params [n]
-// geluGateBackward buffers [gate, up, dy, dgate, dup] params [n]
-//   y = gelu_tanh(gate) * up, all n elements
+// rmsNormForward / rmsNormBackward / geluGateForward / geluGateBackward: buffers and params
+// as engine/norm_params.h reads them.
 // A block per row for the row statistics; dw is summed over rows by one thread per column, in
 // row order (deterministic, no atomics).
 #include <string>
 
+#include "../engine/norm_params.h"
 #include "../engine/registry.h"
 #include "block_reduce.cuh"
 #include "cuda_device.h"
@@ -63,34 +60,18 @@ __global__ void rmsGradWeightKernel(const float* x, const float* dy, const float
   }
 }
 
-void readRms(const KernelArgs& a, const char* kernel, int buffers, int64_t* N, int64_t* D) {
-  expectCounts(a, buffers, 3, kernel, "[N, D, eps]");
-  *N = a.i(0);
-  *D = a.i(1);
-  const std::string sh = "N=" + std::to_string(*N) + " D=" + std::to_string(*D);
-  expectFloats(a, 0, *N * *D, kernel, "x", "[N, D] (" + sh + ")");
-  expectFloats(a, 1, *D, kernel, "w", "[D] (" + sh + ")");
-  if (buffers == 3) {
-    expectFloats(a, 2, *N * *D, kernel, "y", "[N, D] (" + sh + ")");
-  } else {
-    expectFloats(a, 2, *N * *D, kernel, "dy", "[N, D] (" + sh + ")");
-    expectFloats(a, 3, *N * *D, kernel, "dx", "[N, D] (" + sh + ")");
-    expectFloats(a, 4, *D, kernel, "dw", "[D] (" + sh + ")");
-  }
-}
-
 void rmsNormForward(Device& device, const KernelArgs& a) {
-  int64_t N, D;
-  readRms(a, "rmsNormForward", 3, &N, &D);
+  const RmsNormParams p = readRmsNormParams(a, "rmsNormForward", 3);
+  const int64_t N = p.N, D = p.D;
   if (N == 0 || D == 0) return;
   launch("rmsNormForward", rmsForwardKernel, dim3(static_cast<unsigned>(N)), kRowThreads, 0,
          cudaOf(device).stream(), a.ptr<float>(0), a.ptr<float>(1), a.ptr<float>(2), D,
-         static_cast<float>(a.f(2)));
+         p.eps);
 }
 
 void rmsNormBackward(Device& device, const KernelArgs& a) {
-  int64_t N, D;
-  readRms(a, "rmsNormBackward", 5, &N, &D);
+  const RmsNormParams p = readRmsNormParams(a, "rmsNormBackward", 5);
+  const int64_t N = p.N, D = p.D;
   CudaDevice& cuda = cudaOf(device);
   if (D == 0) return;
   if (N == 0) {
@@ -101,7 +82,7 @@ void rmsNormBackward(Device& device, const KernelArgs& a) {
   Scratch inv(cuda, static_cast<size_t>(N) * 4);
   launch("rmsNormBackward", rmsGradRowsKernel, dim3(static_cast<unsigned>(N)), kRowThreads, 0,
          cuda.stream(), a.ptr<float>(0), a.ptr<float>(1), a.ptr<float>(2), a.ptr<float>(3),
-         inv.get<float>(), D, static_cast<float>(a.f(2)));
+         inv.get<float>(), D, p.eps);
   launch("rmsNormBackward", rmsGradWeightKernel, blocksFor(D, 128), 128, 0, cuda.stream(),
          a.ptr<float>(0), a.ptr<float>(2), inv.get<float>(), a.ptr<float>(4), N, D);
 }
@@ -128,27 +109,15 @@ __global__ void geluGateBackwardKernel(const float* g, const float* u, const flo
   }
 }
 
-int64_t readGelu(const KernelArgs& a, const char* kernel, int buffers) {
-  expectCounts(a, buffers, 1, kernel, "[n]");
-  const int64_t n = a.i(0);
-  static const char* const forward[] = {"gate", "up", "y"};
-  static const char* const backward[] = {"gate", "up", "dy", "dgate", "dup"};
-  for (int i = 0; i < buffers; i++) {
-    expectFloats(a, i, n, kernel, buffers == 3 ? forward[i] : backward[i],
-                 "[N, F] (n=" + std::to_string(n) + ")");
-  }
-  return n;
-}
-
 void geluGateForward(Device& device, const KernelArgs& a) {
-  const int64_t n = readGelu(a, "geluGateForward", 3);
+  const int64_t n = readGeluGateParams(a, "geluGateForward", 3);
   if (n == 0) return;
   launch("geluGateForward", geluGateForwardKernel, blocksFor(n), 256, 0, cudaOf(device).stream(),
          a.ptr<float>(0), a.ptr<float>(1), a.ptr<float>(2), n);
 }
 
 void geluGateBackward(Device& device, const KernelArgs& a) {
-  const int64_t n = readGelu(a, "geluGateBackward", 5);
+  const int64_t n = readGeluGateParams(a, "geluGateBackward", 5);
   if (n == 0) return;
   launch("geluGateBackward", geluGateBackwardKernel, blocksFor(n), 256, 0,
          cudaOf(device).stream(), a.ptr<float>(0), a.ptr<float>(1), a.ptr<float>(2),

@@ -3,16 +3,12 @@
 // W [out, in], through the tiled kernel (tiled_matmul.cuh) with W's tiles decoded as they are
 // staged into shared memory, so the dense weight never exists in device memory.
 //
-// nf4MatMul      buffers [x, packed, absmax, y]   params [N, in, out, blockSize, codesPerElement]
-// nf4MatMulGradX buffers [dy, packed, absmax, dx] params [N, in, out, blockSize, codesPerElement]
-//   NF4 codes two per byte, high nibble first, packed one byte per int32 (codesPerElement 2)
-//   or four bytes per int32, little-endian (8); one float32 scale per blockSize elements.
-// bf16MatMul      buffers [x, packed, y]   params [N, in, out]
-// bf16MatMulGradX buffers [dy, packed, dx] params [N, in, out]
-//   two bf16 values per int32, element 2k in the low half.
+// nf4MatMul / nf4MatMulGradX / bf16MatMul / bf16MatMulGradX: buffers and params as
+// engine/stored_weight_params.h reads them.
 #include <string>
 
 #include "../engine/registry.h"
+#include "../engine/stored_weight_params.h"
 #include "cuda_device.h"
 #include "kernel_args.h"
 #include "tiled_matmul.cuh"
@@ -83,50 +79,15 @@ void run(const char* kernel, CudaDevice& cuda, const KernelArgs& a, int xIndex, 
 }
 
 void nf4(Device& device, const KernelArgs& a, const char* kernel, bool forward) {
-  expectCounts(a, 4, 5, kernel, "[N, in, out, blockSize, codesPerElement]");
-  const int64_t N = a.i(0), in = a.i(1), out = a.i(2), blockSize = a.i(3), per = a.i(4);
-  const std::string sh = "N=" + std::to_string(N) + " in=" + std::to_string(in) +
-                         " out=" + std::to_string(out) + " blockSize=" + std::to_string(blockSize);
-  if (N < 0 || in < 0 || out < 0 || blockSize <= 0 || (per != 2 && per != 8)) {
-    throw EngineError{std::string(kernel) + ": bad shape " + sh + " codesPerElement=" +
-                      std::to_string(per) + " (2 or 8)"};
-  }
-  const int64_t n = in * out;
-  expectFloats(a, 0, N * (forward ? in : out), kernel, forward ? "x" : "dy",
-               forward ? "[N, in] (" + sh + ")" : "[N, out] (" + sh + ")");
-  expectFloats(a, 3, N * (forward ? out : in), kernel, forward ? "y" : "dx",
-               forward ? "[N, out] (" + sh + ")" : "[N, in] (" + sh + ")");
-  const size_t packedBytes = static_cast<size_t>((n + per - 1) / per) * 4;
-  if (a.buffers[1]->bytes != packedBytes) {
-    throw EngineError{std::string(kernel) + ": packed has " +
-                      std::to_string(a.buffers[1]->bytes / 4) + " int32 elements, expected " +
-                      std::to_string(packedBytes / 4) + " for " + sh + " codesPerElement=" +
-                      std::to_string(per)};
-  }
-  expectFloats(a, 2, (n + blockSize - 1) / blockSize, kernel, "absmax",
-               "[ceil(out*in / blockSize)] (" + sh + ")");
-  const Nf4Weight w{a.ptr<int32_t>(1), a.ptr<float>(2), blockSize, static_cast<int>(per)};
-  run(kernel, cudaOf(device), a, 0, 3, w, N, in, out, forward);
+  const Nf4Params p = readNf4Params(a, kernel, forward);
+  const Nf4Weight w{a.ptr<int32_t>(1), a.ptr<float>(2), p.blockSize, static_cast<int>(p.perElement)};
+  run(kernel, cudaOf(device), a, 0, 3, w, p.N, p.in, p.out, forward);
 }
 
 void bf16(Device& device, const KernelArgs& a, const char* kernel, bool forward) {
-  expectCounts(a, 3, 3, kernel, "[N, in, out]");
-  const int64_t N = a.i(0), in = a.i(1), out = a.i(2);
-  const std::string sh =
-      "N=" + std::to_string(N) + " in=" + std::to_string(in) + " out=" + std::to_string(out);
-  if (N < 0 || in < 0 || out < 0) throw EngineError{std::string(kernel) + ": bad shape " + sh};
-  expectFloats(a, 0, N * (forward ? in : out), kernel, forward ? "x" : "dy",
-               forward ? "[N, in] (" + sh + ")" : "[N, out] (" + sh + ")");
-  expectFloats(a, 2, N * (forward ? out : in), kernel, forward ? "y" : "dx",
-               forward ? "[N, out] (" + sh + ")" : "[N, in] (" + sh + ")");
-  const size_t packedBytes = static_cast<size_t>((in * out + 1) / 2) * 4;
-  if (a.buffers[1]->bytes != packedBytes) {
-    throw EngineError{std::string(kernel) + ": packed has " +
-                      std::to_string(a.buffers[1]->bytes / 4) + " int32 elements, expected " +
-                      std::to_string(packedBytes / 4) + " for " + sh};
-  }
+  const Bf16Params p = readBf16Params(a, kernel, forward);
   const Bf16Weight w{reinterpret_cast<const uint16_t*>(a.ptr<int32_t>(1))};
-  run(kernel, cudaOf(device), a, 0, 2, w, N, in, out, forward);
+  run(kernel, cudaOf(device), a, 0, 2, w, p.N, p.in, p.out, forward);
 }
 
 void nf4MatMul(Device& d, const KernelArgs& a) { nf4(d, a, "nf4MatMul", true); }

@@ -117,15 +117,27 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   });
 }
 
+// The buffer and host bytes of read(buffer, typedArray, byteOffset) and readAsync(...).
+struct ReadTarget {
+  Buffer* buffer;
+  size_t offset, bytes;
+  uint8_t* data;
+};
+
+ReadTarget readTarget(const Napi::CallbackInfo& info) {
+  Buffer* buffer = unwrap<Buffer>(info[0], "buffer");
+  Napi::TypedArray dst = info[1].As<Napi::TypedArray>();
+  size_t offset = static_cast<size_t>(info[2].As<Napi::Number>().DoubleValue());
+  size_t bytes = dst.ByteLength();
+  if (offset + bytes > buffer->bytes) throw EngineError{"read past the end of a buffer"};
+  uint8_t* data = static_cast<uint8_t*>(dst.ArrayBuffer().Data()) + dst.ByteOffset();
+  return {buffer, offset, bytes, data};
+}
+
 Napi::Value Read(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    Buffer* buffer = unwrap<Buffer>(info[0], "buffer");
-    Napi::TypedArray dst = info[1].As<Napi::TypedArray>();
-    size_t offset = static_cast<size_t>(info[2].As<Napi::Number>().DoubleValue());
-    size_t bytes = dst.ByteLength();
-    if (offset + bytes > buffer->bytes) throw EngineError{"read past the end of a buffer"};
-    uint8_t* data = static_cast<uint8_t*>(dst.ArrayBuffer().Data()) + dst.ByteOffset();
-    buffer->device->download(buffer, offset, data, bytes);
+    const ReadTarget t = readTarget(info);
+    t.buffer->device->download(t.buffer, t.offset, t.data, t.bytes);
     return info.Env().Undefined();
   });
 }
@@ -161,14 +173,10 @@ class ReadWorker : public Napi::AsyncWorker {
 
 Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    Buffer* buffer = unwrap<Buffer>(info[0], "buffer");
-    Napi::TypedArray dst = info[1].As<Napi::TypedArray>();
-    size_t offset = static_cast<size_t>(info[2].As<Napi::Number>().DoubleValue());
-    size_t bytes = dst.ByteLength();
-    if (offset + bytes > buffer->bytes) throw EngineError{"read past the end of a buffer"};
-    uint8_t* data = static_cast<uint8_t*>(dst.ArrayBuffer().Data()) + dst.ByteOffset();
-    auto* worker = new ReadWorker(info.Env(), buffer->device->startDownload(buffer, offset, bytes),
-                                  dst, data);
+    const ReadTarget t = readTarget(info);
+    auto pending = t.buffer->device->startDownload(t.buffer, t.offset, t.bytes);
+    auto* worker =
+        new ReadWorker(info.Env(), std::move(pending), info[1].As<Napi::TypedArray>(), t.data);
     Napi::Promise promise = worker->promise();
     worker->Queue();  // the worker deletes itself when done
     return promise;

@@ -6,17 +6,14 @@
 // (query, head) row, from which the backward recomputes the probabilities.
 // Not here: RoPE, the projections, dropout (gft trains without attention dropout).
 //
-// attentionForward  buffers [q, k, v, out, lse]
-// attentionBackward buffers [q, k, v, out, lse, dout, dq, dk, dv]
-//   params [T, H, KV, hd, scale, softcap, window, B, cu[0..B]]
-//   q/out/dout/dq [T, H*hd], k/v/dk/dv [T, KV*hd], lse [T, H]. Scores are
-//   s = scale * q.k, then cap * tanh(s / cap) when softcap > 0. Key j is visible to query i of
-//   the same sequence iff 0 <= i - j (< window when window > 0).
+// attentionForward / attentionBackward: buffers and params as engine/attention_params.h reads
+// them.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include "../engine/attention_params.h"
 #include "../engine/registry.h"
 #include "fused_util.h"
 #include "kernel_util.h"
@@ -33,19 +30,8 @@ constexpr int64_t kRowsTarget = 128;
 constexpr int64_t kForwardKeys = 256;
 constexpr int64_t kBackwardKeys = 128;
 
-struct Attn {
-  int64_t T, H, KV, hd, G, window;
-  float scale, cap;
-  std::vector<int64_t> cu;
-
-  int64_t qWidth() const { return H * hd; }
-  int64_t kvWidth() const { return KV * hd; }
-  int64_t sequences() const { return static_cast<int64_t>(cu.size()) - 1; }
-  int64_t length(int64_t s) const { return cu[s + 1] - cu[s]; }
-  // First key (sequence-local) visible to query p.
-  int64_t firstKey(int64_t p) const {
-    return window > 0 ? std::max<int64_t>(0, p - window + 1) : 0;
-  }
+// The shared params plus how the host splits the work.
+struct Attn : AttentionParams {
   // Query positions per block.
   int64_t queryBlock() const { return std::max<int64_t>(8, kRowsTarget / G); }
   // (query, key) pairs a sequence of length L computes, for load balancing.
@@ -59,61 +45,8 @@ struct Attn {
   }
 };
 
-std::string shapeText(const Attn& s) {
-  return "T=" + std::to_string(s.T) + " H=" + std::to_string(s.H) + " KV=" + std::to_string(s.KV) +
-         " hd=" + std::to_string(s.hd);
-}
-
 Attn readAttn(const KernelArgs& a, const char* kernel, int buffers) {
-  if (a.numParams < 9 || a.numBuffers != buffers) {
-    throw EngineError{std::string(kernel) + ": expected " + std::to_string(buffers) +
-                      " buffers and params [T, H, KV, hd, scale, softcap, window, B, cu...], got " +
-                      std::to_string(a.numBuffers) + " buffers and " +
-                      std::to_string(a.numParams) + " params"};
-  }
-  Attn s;
-  s.T = a.i(0);
-  s.H = a.i(1);
-  s.KV = a.i(2);
-  s.hd = a.i(3);
-  s.scale = static_cast<float>(a.f(4));
-  s.cap = static_cast<float>(a.f(5));
-  s.window = a.i(6);
-  int64_t B = a.i(7);
-  if (s.H <= 0 || s.KV <= 0 || s.H % s.KV != 0 || s.hd <= 0 || s.T < 0 || s.window < 0) {
-    throw EngineError{std::string(kernel) + ": bad shape " + shapeText(s) + " window=" +
-                      std::to_string(s.window) + " (H must be a positive multiple of KV)"};
-  }
-  s.G = s.H / s.KV;
-  if (B < 1 || a.numParams != 9 + B) {
-    throw EngineError{std::string(kernel) + ": " + std::to_string(a.numParams) +
-                      " params do not hold cu_seqlens of " + std::to_string(B) + " sequences"};
-  }
-  s.cu.resize(B + 1);
-  for (int64_t i = 0; i <= B; i++) s.cu[i] = a.i(8 + static_cast<int>(i));
-  if (s.cu[0] != 0 || s.cu[B] != s.T) {
-    throw EngineError{std::string(kernel) + ": cu_seqlens must start at 0 and end at T=" +
-                      std::to_string(s.T)};
-  }
-  for (int64_t i = 0; i < B; i++) {
-    if (s.cu[i + 1] <= s.cu[i]) {
-      throw EngineError{std::string(kernel) + ": sequence " + std::to_string(i) + " has length " +
-                        std::to_string(s.cu[i + 1] - s.cu[i])};
-    }
-  }
-  std::string sh = shapeText(s);
-  expectFloats(a, 0, s.T * s.qWidth(), kernel, "q", "[T, H*hd] (" + sh + ")");
-  expectFloats(a, 1, s.T * s.kvWidth(), kernel, "k", "[T, KV*hd] (" + sh + ")");
-  expectFloats(a, 2, s.T * s.kvWidth(), kernel, "v", "[T, KV*hd] (" + sh + ")");
-  expectFloats(a, 3, s.T * s.qWidth(), kernel, "out", "[T, H*hd] (" + sh + ")");
-  expectFloats(a, 4, s.T * s.H, kernel, "lse", "[T, H] (" + sh + ")");
-  if (buffers == 9) {
-    expectFloats(a, 5, s.T * s.qWidth(), kernel, "dout", "[T, H*hd] (" + sh + ")");
-    expectFloats(a, 6, s.T * s.qWidth(), kernel, "dq", "[T, H*hd] (" + sh + ")");
-    expectFloats(a, 7, s.T * s.kvWidth(), kernel, "dk", "[T, KV*hd] (" + sh + ")");
-    expectFloats(a, 8, s.T * s.kvWidth(), kernel, "dv", "[T, KV*hd] (" + sh + ")");
-  }
-  return s;
+  return Attn{readAttentionParams(a, kernel, buffers)};
 }
 
 // ---- vectorised row pieces (reductions: fused_util.h) ----

@@ -4,14 +4,12 @@
 // 16 bits become the high half), so results equal a float32 matmul of the upcast weight.
 // Not here: rounding float32 to bf16 (done once, when the weight is stored).
 //
-// bf16MatMul      buffers [x, packed, y]   params [N, in, out]
-// bf16MatMulGradX buffers [dy, packed, dx] params [N, in, out]
-//   x/dx [N, in], y/dy [N, out]; packed is int32 [ceil(out*in / 2)] holding two bf16 values
-//   each, element 2k in the low half (the little-endian byte order of a safetensors BF16 tensor).
+// bf16MatMul / bf16MatMulGradX: buffers and params as engine/stored_weight_params.h reads them.
 #include <cstring>
 #include <string>
 
 #include "../engine/registry.h"
+#include "../engine/stored_weight_params.h"
 #include "fused_util.h"
 #include "kernel_util.h"
 #include "tiled_dequant_matmul.h"
@@ -25,26 +23,8 @@ struct Bf16 {
 };
 
 Bf16 readBf16(const KernelArgs& a, const char* kernel, bool forward) {
-  if (a.numBuffers != 3 || a.numParams != 3) {
-    throw EngineError{std::string(kernel) + ": expected 3 buffers and params [N, in, out], got " +
-                      std::to_string(a.numBuffers) + " buffers and " +
-                      std::to_string(a.numParams) + " params"};
-  }
-  Bf16 w{a.i(0), a.i(1), a.i(2), reinterpret_cast<const uint16_t*>(a.ptr<int32_t>(1))};
-  std::string sh = "N=" + std::to_string(w.N) + " in=" + std::to_string(w.in) +
-                   " out=" + std::to_string(w.out);
-  if (w.N < 0 || w.in < 0 || w.out < 0) throw EngineError{std::string(kernel) + ": bad shape " + sh};
-  expectFloats(a, 0, w.N * (forward ? w.in : w.out), kernel, forward ? "x" : "dy",
-               forward ? "[N, in] (" + sh + ")" : "[N, out] (" + sh + ")");
-  expectFloats(a, 2, w.N * (forward ? w.out : w.in), kernel, forward ? "y" : "dx",
-               forward ? "[N, out] (" + sh + ")" : "[N, in] (" + sh + ")");
-  size_t packedBytes = static_cast<size_t>((w.in * w.out + 1) / 2) * 4;
-  if (a.buffers[1]->bytes != packedBytes) {
-    throw EngineError{std::string(kernel) + ": packed has " +
-                      std::to_string(a.buffers[1]->bytes / 4) + " int32 elements, expected " +
-                      std::to_string(packedBytes / 4) + " = ceil(out*in / 2) for " + sh};
-  }
-  return w;
+  const Bf16Params p = readBf16Params(a, kernel, forward);
+  return Bf16{p.N, p.in, p.out, reinterpret_cast<const uint16_t*>(a.ptr<int32_t>(1))};
 }
 
 // Float32 values of W's flat elements [e, e + count): each bf16 becomes the high half.

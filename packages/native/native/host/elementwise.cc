@@ -12,6 +12,7 @@
 // addN    buffers [x0..xk-1, out] params [dtype, n]
 #include <cmath>
 
+#include "../engine/int_math.h"
 #include "../engine/registry.h"
 #include "kernel_util.h"
 #include "vec_math.h"
@@ -166,29 +167,6 @@ GFT_VECTORIZED void binaryRowF32(int op, const float* a, int64_t sa, const float
     default: throw EngineError{"binary: op " + std::to_string(op) + " has no float32 form"};
   }
 #undef GFT_BINARY_LOOP
-}
-
-inline int32_t floorDivI32(int32_t x, int32_t y) {
-  if (y == 0) return x == 0 ? 0 : (x > 0 ? INT32_MAX : INT32_MIN);
-  int32_t q = x / y;
-  return (q * y != x && ((x < 0) != (y < 0))) ? q - 1 : q;
-}
-
-inline int32_t modI32(int32_t x, int32_t y) {
-  if (y == 0) return 0;
-  int32_t r = x % y;
-  return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
-}
-
-inline int32_t powI32(int32_t x, int32_t y) {
-  if (y < 0) return x == 1 ? 1 : (x == -1 ? (y % 2 ? -1 : 1) : 0);
-  int64_t r = 1, b = x;
-  while (y) {
-    if (y & 1) r = static_cast<int32_t>(r * b);
-    b = static_cast<int32_t>(b * b);
-    y >>= 1;
-  }
-  return static_cast<int32_t>(r);
 }
 
 void binaryRowI32(int op, const int32_t* a, int64_t sa, const int32_t* b, int64_t sb, int32_t* o,

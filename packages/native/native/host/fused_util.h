@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "../engine/kernel_checks.h"
 #include "kernel_util.h"
 
 namespace gft::host {
@@ -66,17 +67,6 @@ inline void dynamicFor(ThreadPool& pool, int64_t n, const std::function<void(int
 inline float* scratch(std::vector<float>& v, size_t n) {
   if (v.size() < n) v.resize(n);
   return v.data();
-}
-
-// Bytes a float32 tensor of `elements` must have; throws naming the kernel and the operand.
-inline void expectFloats(const KernelArgs& a, int index, int64_t elements, const char* kernel,
-                         const char* operand, const std::string& shape) {
-  size_t want = static_cast<size_t>(elements) * 4;
-  if (a.buffers[index]->bytes != want) {
-    throw EngineError{std::string(kernel) + ": " + operand + " has " +
-                      std::to_string(a.buffers[index]->bytes / 4) + " elements, expected " + shape +
-                      " = " + std::to_string(elements)};
-  }
 }
 
 // Row reductions over 16 lanes of a GCC vector type: the compiler keeps a single float

@@ -7,12 +7,10 @@
 #include <cstring>
 
 #include "../engine/device.h"
-#include "../engine/op_codes.h"
+#include "../engine/kernel_checks.h"
 #include "host_device.h"
 
 namespace gft::host {
-
-inline size_t dtypeBytes(int dtype) { return dtype == kBool ? 1 : 4; }
 
 // Hot loops are compiled for AVX-512, AVX2 and baseline x86-64; the loader picks the best one
 // the CPU has (GCC function multi-versioning through ifunc).

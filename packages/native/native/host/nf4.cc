@@ -4,15 +4,12 @@
 // (tiled_dequant_matmul.h). The codes and scales are frozen: there is no gradient for them.
 // Not here: double quantisation of the scales (undone before the call), quantisation itself.
 //
-// nf4MatMul      buffers [x, packed, absmax, y]   params [N, in, out, blockSize, codesPerElement]
-// nf4MatMulGradX buffers [dy, packed, absmax, dx] params [N, in, out, blockSize, codesPerElement]
-//   x/dx [N, in], y/dy [N, out], absmax [ceil(out*in / blockSize)]. packed is int32 holding
-//   either one byte per element (codesPerElement 2, [ceil(out*in / 2)]) or four bytes per
-//   element, little-endian (codesPerElement 8, [ceil(out*in / 8)]).
+// nf4MatMul / nf4MatMulGradX: buffers and params as engine/stored_weight_params.h reads them.
 #include <algorithm>
 #include <vector>
 
 #include "../engine/registry.h"
+#include "../engine/stored_weight_params.h"
 #include "fused_util.h"
 #include "kernel_util.h"
 #include "tiled_dequant_matmul.h"
@@ -46,36 +43,9 @@ struct Nf4 {
   const float* absmax;
 };
 
-Nf4 readNf4(const KernelArgs& a, const char* kernel, const char* xName, const char* yName) {
-  if (a.numBuffers != 4 || a.numParams != 5) {
-    throw EngineError{std::string(kernel) + ": expected 4 buffers and params [N, in, out, " +
-                      "blockSize, codesPerElement], got " + std::to_string(a.numBuffers) +
-                      " buffers and " + std::to_string(a.numParams) + " params"};
-  }
-  Nf4 w{a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.ptr<int32_t>(1), a.ptr<float>(2)};
-  std::string sh = "N=" + std::to_string(w.N) + " in=" + std::to_string(w.in) +
-                   " out=" + std::to_string(w.out) + " blockSize=" + std::to_string(w.blockSize);
-  if (w.N < 0 || w.in < 0 || w.out < 0 || w.blockSize <= 0 ||
-      (w.perElement != 2 && w.perElement != 8)) {
-    throw EngineError{std::string(kernel) + ": bad shape " + sh + " codesPerElement=" +
-                      std::to_string(w.perElement) + " (2 or 8)"};
-  }
-  const int64_t n = w.in * w.out;
-  const bool forward = std::string(xName) == "x";
-  expectFloats(a, 0, w.N * (forward ? w.in : w.out), kernel, xName,
-               forward ? "[N, in] (" + sh + ")" : "[N, out] (" + sh + ")");
-  expectFloats(a, 3, w.N * (forward ? w.out : w.in), kernel, yName,
-               forward ? "[N, out] (" + sh + ")" : "[N, in] (" + sh + ")");
-  size_t packedBytes = static_cast<size_t>((n + w.perElement - 1) / w.perElement) * 4;
-  if (a.buffers[1]->bytes != packedBytes) {
-    throw EngineError{std::string(kernel) + ": packed has " +
-                      std::to_string(a.buffers[1]->bytes / 4) + " int32 elements, expected " +
-                      std::to_string(packedBytes / 4) + " for " + sh + " codesPerElement=" +
-                      std::to_string(w.perElement)};
-  }
-  expectFloats(a, 2, (n + w.blockSize - 1) / w.blockSize, kernel, "absmax",
-               "[ceil(out*in / blockSize)] (" + sh + ")");
-  return w;
+Nf4 readNf4(const KernelArgs& a, const char* kernel, bool forward) {
+  const Nf4Params p = readNf4Params(a, kernel, forward);
+  return Nf4{p.N, p.in, p.out, p.blockSize, p.perElement, a.ptr<int32_t>(1), a.ptr<float>(2)};
 }
 
 inline float codeAt(const Nf4& w, int64_t k) {
@@ -150,13 +120,13 @@ void dequant(const Nf4& w, int64_t e, int64_t count, float* dst) {
 }
 
 void nf4MatMul(Device& device, const KernelArgs& a) {
-  Nf4 w = readNf4(a, "nf4MatMul", "x", "y");
+  Nf4 w = readNf4(a, "nf4MatMul", true);
   storedMatMul(device, w.N, w.in, w.out, a.ptr<float>(0), a.ptr<float>(3),
                [&](int64_t e, int64_t count, float* dst) { dequant(w, e, count, dst); });
 }
 
 void nf4MatMulGradX(Device& device, const KernelArgs& a) {
-  Nf4 w = readNf4(a, "nf4MatMulGradX", "dy", "dx");
+  Nf4 w = readNf4(a, "nf4MatMulGradX", false);
   storedMatMulGradX(device, w.N, w.in, w.out, a.ptr<float>(0), a.ptr<float>(3),
                     [&](int64_t e, int64_t count, float* dst) { dequant(w, e, count, dst); });
 }

@@ -2,16 +2,13 @@
 // the data each (the backward recomputes the row normaliser / the tanh instead of keeping them).
 // Not here: the non-gated GELU (elementwise.cc's unary op), LayerNorm.
 //
-// rmsNormForward   buffers [x, w, y]                  params [N, D, eps]
-// rmsNormBackward  buffers [x, w, dy, dx, dw]         params [N, D, eps]
-//   y = x * rsqrt(mean(x^2) + eps) * (1 + w); x/y/dy/dx [N, D], w/dw [D]
-// geluGateForward  buffers [gate, up, y]              params [n]
-// geluGateBackward buffers [gate, up, dy, dgate, dup] params [n]
-//   y = gelu_tanh(gate) * up, all n elements
+// rmsNormForward / rmsNormBackward / geluGateForward / geluGateBackward: buffers and params
+// as engine/norm_params.h reads them.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "../engine/norm_params.h"
 #include "../engine/registry.h"
 #include "fused_util.h"
 #include "kernel_util.h"
@@ -22,15 +19,6 @@ namespace {
 
 constexpr float kSqrt2OverPi = 0.7978845608028654f;
 constexpr float kCubic = 0.044715f;
-
-void expectParams(const KernelArgs& a, const char* kernel, int buffers, int params,
-                  const char* layout) {
-  if (a.numBuffers != buffers || a.numParams != params) {
-    throw EngineError{std::string(kernel) + ": expected " + std::to_string(buffers) +
-                      " buffers and params " + layout + ", got " + std::to_string(a.numBuffers) +
-                      " buffers and " + std::to_string(a.numParams) + " params"};
-  }
-}
 
 // ---- RMSNorm ----
 
@@ -81,29 +69,13 @@ GFT_VECTORIZED void addInto(float* dst, const float* src, int64_t n) {
   for (int64_t i = 0; i < n; i++) dst[i] += src[i];
 }
 
-void readRms(const KernelArgs& a, const char* kernel, int buffers, int64_t* N, int64_t* D) {
-  expectParams(a, kernel, buffers, 3, "[N, D, eps]");
-  *N = a.i(0);
-  *D = a.i(1);
-  std::string sh = "N=" + std::to_string(*N) + " D=" + std::to_string(*D);
-  expectFloats(a, 0, *N * *D, kernel, "x", "[N, D] (" + sh + ")");
-  expectFloats(a, 1, *D, kernel, "w", "[D] (" + sh + ")");
-  if (buffers == 3) {
-    expectFloats(a, 2, *N * *D, kernel, "y", "[N, D] (" + sh + ")");
-  } else {
-    expectFloats(a, 2, *N * *D, kernel, "dy", "[N, D] (" + sh + ")");
-    expectFloats(a, 3, *N * *D, kernel, "dx", "[N, D] (" + sh + ")");
-    expectFloats(a, 4, *D, kernel, "dw", "[D] (" + sh + ")");
-  }
-}
-
 void rmsNormForward(Device& device, const KernelArgs& a) {
-  int64_t N, D;
-  readRms(a, "rmsNormForward", 3, &N, &D);
+  const RmsNormParams p = readRmsNormParams(a, "rmsNormForward", 3);
+  const int64_t N = p.N, D = p.D;
   const float* x = a.ptr<float>(0);
   const float* w = a.ptr<float>(1);
   float* y = a.ptr<float>(2);
-  float eps = static_cast<float>(a.f(2));
+  float eps = p.eps;
   if (D == 0) return;
   poolOf(device).parallelFor(N, std::max<int64_t>(1, kGrain / D), [&](int64_t r0, int64_t r1) {
     rmsRows(x, w, y, r0, r1, D, eps);
@@ -111,14 +83,14 @@ void rmsNormForward(Device& device, const KernelArgs& a) {
 }
 
 void rmsNormBackward(Device& device, const KernelArgs& a) {
-  int64_t N, D;
-  readRms(a, "rmsNormBackward", 5, &N, &D);
+  const RmsNormParams p = readRmsNormParams(a, "rmsNormBackward", 5);
+  const int64_t N = p.N, D = p.D;
   const float* x = a.ptr<float>(0);
   const float* w = a.ptr<float>(1);
   const float* dy = a.ptr<float>(2);
   float* dx = a.ptr<float>(3);
   float* dw = a.ptr<float>(4);
-  float eps = static_cast<float>(a.f(2));
+  float eps = p.eps;
   if (D == 0) return;
   std::memset(dw, 0, static_cast<size_t>(D) * 4);
   if (N == 0) return;
@@ -157,20 +129,8 @@ GFT_VECTORIZED void geluGateGradRange(const float* g, const float* u, const floa
   }
 }
 
-int64_t readGelu(const KernelArgs& a, const char* kernel, int buffers) {
-  expectParams(a, kernel, buffers, 1, "[n]");
-  int64_t n = a.i(0);
-  static const char* const forward[] = {"gate", "up", "y"};
-  static const char* const backward[] = {"gate", "up", "dy", "dgate", "dup"};
-  for (int i = 0; i < buffers; i++) {
-    expectFloats(a, i, n, kernel, buffers == 3 ? forward[i] : backward[i],
-                 "[N, F] (n=" + std::to_string(n) + ")");
-  }
-  return n;
-}
-
 void geluGateForward(Device& device, const KernelArgs& a) {
-  int64_t n = readGelu(a, "geluGateForward", 3);
+  int64_t n = readGeluGateParams(a, "geluGateForward", 3);
   const float* g = a.ptr<float>(0);
   const float* u = a.ptr<float>(1);
   float* y = a.ptr<float>(2);
@@ -179,7 +139,7 @@ void geluGateForward(Device& device, const KernelArgs& a) {
 }
 
 void geluGateBackward(Device& device, const KernelArgs& a) {
-  int64_t n = readGelu(a, "geluGateBackward", 5);
+  int64_t n = readGeluGateParams(a, "geluGateBackward", 5);
   const float* g = a.ptr<float>(0);
   const float* u = a.ptr<float>(1);
   const float* dy = a.ptr<float>(2);
