@@ -5,6 +5,7 @@
  * emulated device has GFT_SIMT_MEMORY bytes (vitest.config.ts gives it 2 GiB).
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { resolveFusedKernel, tf } from '@gft/core';
 import { DEVICE_KERNEL_NAMES, loadNativeAddon, NATIVE_FUSED_KERNELS } from '@gft/native';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,30 @@ suite('the CUDA device on the SIMT emulator', () => {
     expect(run.stdout.trim()).toBe(
       'cuda device: no usable CUDA driver or GPU: no CUDA-capable device is detected (cudaErrorNoDevice)',
     );
+  });
+
+  it('with GFT_CUDA_TF32=1, matmuls run on the tensor-core kernel (mma.sync, emulated here) to TF32 accuracy', () => {
+    const script = fileURLToPath(new URL('../test/tf32-matmul.cjs', import.meta.url));
+    const runWith = (tf32: string) => {
+      const run = spawnSync(process.execPath, [script], {
+        env: { ...process.env, GFT_CUDA_TF32: tf32 },
+        encoding: 'utf8',
+      });
+      return JSON.parse(run.stdout) as {
+        precision: string;
+        cases: { shape: number[]; maxError: number; maxMagnitude: number }[];
+      };
+    };
+    const exact = runWith('0');
+    const tf32 = runWith('1');
+    expect(exact.precision).toBe('float32');
+    expect(tf32.precision).toBe('tf32');
+    for (const [i, c] of tf32.cases.entries()) {
+      // TF32 keeps 10 mantissa bits: errors near 1e-3 of the magnitude, far above float32's.
+      expect(c.maxError, JSON.stringify(c)).toBeLessThan(2e-3 * c.maxMagnitude);
+      expect(c.maxError, JSON.stringify(c)).toBeGreaterThan(10 * exact.cases[i].maxError);
+      expect(exact.cases[i].maxError).toBeLessThan(2e-6 * c.maxMagnitude);
+    }
   });
 
   it('out of memory names the size asked and the memory free, and the device stays usable', () => {

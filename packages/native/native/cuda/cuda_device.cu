@@ -36,6 +36,8 @@ CudaDevice::CudaDevice() {
   gpuName_ = prop.name;
   sm_ = prop.major * 10 + prop.minor;
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+  const char* tf32 = std::getenv("GFT_CUDA_TF32");
+  tf32_ = tf32 != nullptr && std::string(tf32) == "1";
   const char* path = std::getenv("GFT_CUBLASLT");
   if (path && *path) {
     std::string why;
@@ -182,6 +184,7 @@ std::map<std::string, std::string> CudaDevice::describe() const {
       {"memoryTotal", std::to_string(totalBytes)},
       {"memoryFree", std::to_string(freeBytes)},
       {"blas", blasStatus_},
+      {"matmulPrecision", tf32_ ? "tf32" : "float32"},
       {"cachedBytes", std::to_string(cache_.bytes())},
   };
 }

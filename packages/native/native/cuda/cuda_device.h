@@ -44,6 +44,9 @@ class CudaDevice : public Device {
   // Loaded cuBLASLt, or nullptr (then matmuls use the device's own kernel).
   const CublasLt* blas() const { return blas_.get(); }
   int smVersion() const { return sm_; }
+  // Whether float32 matmuls may round their operands to TF32 for the tensor cores
+  // (GFT_CUDA_TF32=1; off by default, as in PyTorch).
+  bool tf32() const { return tf32_; }
 
  private:
   void* take(size_t capacity);
@@ -51,6 +54,7 @@ class CudaDevice : public Device {
 
   int ordinal_ = 0;
   int sm_ = 0;
+  bool tf32_ = false;
   std::string gpuName_;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<CublasLt> blas_;

@@ -22,12 +22,8 @@ void checkBlas(int status, const char* what) {
   }
 }
 
-void ltMatmul(const CublasLt& lt, cudaStream_t stream, const float* A, const float* B, float* C,
-              int64_t M, int64_t N, int64_t K, bool ta, bool tb) {
-  static const bool tf32 = [] {
-    const char* v = std::getenv("GFT_CUDA_TF32");
-    return v != nullptr && std::string(v) == "1";
-  }();
+void ltMatmul(const CublasLt& lt, cudaStream_t stream, bool tf32, const float* A, const float* B,
+              float* C, int64_t M, int64_t N, int64_t K, bool ta, bool tb) {
   LtMatmulDesc desc = nullptr;
   LtLayout la = nullptr, lb = nullptr, lc = nullptr;
   LtPreference pref = nullptr;
@@ -87,10 +83,10 @@ void matmul(Device& device, const KernelArgs& a) {
     const float* Bi = B + a.i(6 + batch + i);
     float* Ci = C + i * M * N;
     if (cuda.blas()) {
-      ltMatmul(*cuda.blas(), cuda.stream(), Ai, Bi, Ci, M, N, K, ta, tb);
+      ltMatmul(*cuda.blas(), cuda.stream(), cuda.tf32(), Ai, Bi, Ci, M, N, K, ta, tb);
     } else {
-      tiledMatmul("matmul", cuda.stream(), DenseLoader{Ai, M, K, ta}, DenseLoader{Bi, K, N, tb},
-                  Ci, M, N, K);
+      tiledMatmul("matmul", cuda.stream(), cuda.tf32(), DenseLoader{Ai, M, K, ta},
+                  DenseLoader{Bi, K, N, tb}, Ci, M, N, K);
     }
   }
 }

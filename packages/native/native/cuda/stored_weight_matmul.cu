@@ -72,9 +72,10 @@ void run(const char* kernel, CudaDevice& cuda, const KernelArgs& a, int xIndex, 
   }
   const DenseLoader x{a.ptr<float>(xIndex), N, depth, false};
   if (forward) {
-    tiledMatmul(kernel, cuda.stream(), x, TransposedWeight<Weight>{w, in}, y, N, out, in);
+    tiledMatmul(kernel, cuda.stream(), cuda.tf32(), x, TransposedWeight<Weight>{w, in}, y, N, out,
+                in);
   } else {
-    tiledMatmul(kernel, cuda.stream(), x, PlainWeight<Weight>{w, in}, y, N, in, out);
+    tiledMatmul(kernel, cuda.stream(), cuda.tf32(), x, PlainWeight<Weight>{w, in}, y, N, in, out);
   }
 }
 

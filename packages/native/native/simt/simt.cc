@@ -39,6 +39,7 @@ struct BlockState {
   std::vector<Barrier> warps;
   std::vector<int> liveInWarp;
   std::vector<uint64_t> slots;  // one shuffle word per thread
+  std::vector<std::vector<unsigned char>> gathered;  // per warp: every lane's offer
   std::vector<unsigned char> shared;
   // Bumped whenever a fiber arrives at a barrier, a barrier opens or a fiber ends; a round
   // of the scheduler that changes none of them is a deadlock.
@@ -137,6 +138,18 @@ uint64_t exchange(uint64_t value, int sourceLane) {
   return out;
 }
 
+const void* gatherWarp(const void* offer, size_t bytes) {
+  BlockState& block = *running;
+  const int warp = current->warp;
+  std::vector<unsigned char>& all = block.gathered[warp];
+  // The previous gather's readers are done before anyone overwrites it.
+  syncwarp();
+  if (all.size() < bytes * kWarp) all.resize(bytes * kWarp);
+  std::memcpy(all.data() + static_cast<size_t>(current->lane) * bytes, offer, bytes);
+  syncwarp();
+  return all.data();
+}
+
 void* dynamicShared() { return running->shared.data(); }
 
 void launch(dim3 grid, dim3 blockDim, size_t dynamicSharedBytes,
@@ -160,6 +173,7 @@ void launch(dim3 grid, dim3 blockDim, size_t dynamicSharedBytes,
   block.warps.resize(warps);
   block.liveInWarp.resize(warps);
   block.slots.resize(threads);
+  block.gathered.resize(warps);
   // Uninitialised shared memory on a GPU holds whatever was there; NaN bytes make a kernel
   // that reads before writing fail loudly here.
   block.shared.assign(dynamicSharedBytes, 0xff);

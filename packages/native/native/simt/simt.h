@@ -34,6 +34,10 @@ void syncwarp();
 // get their own word back (CUDA's rule for shuffles).
 uint64_t exchange(uint64_t value, int sourceLane);
 int laneId();
+// Every lane of the caller's warp offers `bytes` bytes; returns the warp's 32 offers side by
+// side (lane i's at i * bytes), valid until the warp's next gather. For emulating
+// warp-collective instructions (mma.sync) whose operands are spread across the lanes.
+const void* gatherWarp(const void* offer, size_t bytes);
 void* dynamicShared();
 
 // Runs `body` once per thread of the grid; returns when every block has finished. Throws
