@@ -50,17 +50,19 @@ function packageRoot(): string {
   return join(here, '..');
 }
 
+function prebuiltAddon(require: NodeRequire, root: string): string {
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  return nodeGypBuild.resolve(root);
+}
+
 /** The addon of this process (loaded once), or why it is not available. */
 export function loadNativeAddon(): AddonLoad {
   if (cached) return cached;
   const root = packageRoot();
   try {
     const require = createRequire(join(root, 'package.json'));
-    const nodeGypBuild = require('node-gyp-build') as {
-      (dir: string): unknown;
-      resolve(dir: string): string;
-    };
-    const path = process.env.GFT_NATIVE_ADDON || nodeGypBuild.resolve(root);
+    // A named file needs no lookup (and node-gyp-build may not be there: the device kit).
+    const path = process.env.GFT_NATIVE_ADDON || prebuiltAddon(require, root);
     cached = { ok: true, addon: require(path) as NativeAddon, path };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
