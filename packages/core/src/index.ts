@@ -41,6 +41,13 @@ export {
 } from './plugin-set/registry.js';
 export { type ResolveOptions, resolvePluginSet } from './plugin-set/resolve.js';
 export * from './runner/index.js';
+export {
+  hashString,
+  normalArray,
+  type SeededRandom,
+  seededRandom,
+  shuffledIndices,
+} from './seeded-random.js';
 export { type Tensor, tf, type Variable } from './tf.js';
 export * from './tokenizer.js';
 export { type HfTokenizerOptions, hfTokenizer } from './tokenizers/hf-tokenizer.js';

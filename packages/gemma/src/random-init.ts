@@ -4,33 +4,23 @@
  * initializer_range), zeros for norms (Gemma's (1 + w) makes that the identity scale).
  * Each tensor's stream depends only on the seed and its name, so build order does not matter.
  */
-import type { WeightSource } from '@gft/core';
+import { seededRandom, type WeightSource } from '@gft/core';
 import type { GemmaConfig } from './config.js';
 import { NORMAL_QUANTILES, QUANTILE_CELLS } from './normal-quantiles.js';
 import { paramSpecs } from './params.js';
 import type { WeightStore } from './weight-store.js';
 
-function hash(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
 /**
- * n values from N(0, std), deterministic in (seed, name): mulberry32 draws 32 bits, each
- * half picks one of 65,536 equal-probability normal quantiles (normal-quantiles.ts).
+ * n values from N(0, std), deterministic in (seed, name): core's seeded generator draws 32
+ * bits, each half picks one of 65,536 equal-probability normal quantiles (normal-quantiles.ts).
  */
 export function seededNormal(n: number, std: number, seed: number, name: string): Float32Array {
-  let state = hash(name, seed);
+  const rng = seededRandom(seed, name);
   const scaled = new Float32Array(QUANTILE_CELLS);
   for (let i = 0; i < QUANTILE_CELLS; i++) scaled[i] = NORMAL_QUANTILES[i] * std;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    t = (t ^ (t >>> 14)) >>> 0;
+    const t = rng.uint32();
     out[i] = scaled[t & 0xffff];
     if (i + 1 < n) out[i + 1] = scaled[t >>> 16];
   }

@@ -41,4 +41,4 @@ export {
   readPeftConfig,
   savePeftAdapter,
 } from './peft-io.js';
-export { hashString, kaimingUniformA, seededUniform } from './seeded-random.js';
+export { kaimingUniformA } from './seeded-random.js';

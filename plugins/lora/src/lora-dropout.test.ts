@@ -4,17 +4,16 @@
  * adapter's); the checkpointed step recomputes with the same masks as the plain one; with
  * dropout 0 a training step equals the evaluation forward.
  */
-import { type MicroBatch, tf } from '@gft/core';
+import { type MicroBatch, seededRandom, tf } from '@gft/core';
 import { GemmaModel, preset, randomWeights, trainStep } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lora } from './lora.js';
-import { seededUniform } from './seeded-random.js';
 
 /** Two sequences (7 and 12 tokens), packed. */
 function batch(): MicroBatch {
   const seqLens = [7, 12];
-  const next = seededUniform(1, 'ids');
-  const inputIds = Int32Array.from({ length: 19 }, () => 3 + Math.floor(next() * 500));
+  const rng = seededRandom(1, 'ids');
+  const inputIds = Int32Array.from({ length: 19 }, () => 3 + rng.int(500));
   const positionIds = Int32Array.from([...Array(7).keys(), ...Array(12).keys()]);
   return {
     layout: 'packed',
@@ -38,10 +37,10 @@ function build(dropout: number): GemmaModel {
   });
   for (const [k, v] of model.trainableVariables())
     if (k.endsWith('lora_B.weight')) {
-      const next = seededUniform(3, k);
+      const rng = seededRandom(3, k);
       v.assign(
         tf.tensor(
-          Float32Array.from({ length: v.size }, () => next() - 0.5),
+          Float32Array.from({ length: v.size }, () => rng.next() - 0.5),
           v.shape,
         ),
       );

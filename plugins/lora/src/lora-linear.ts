@@ -6,11 +6,11 @@
  * Shape legend: N = tokens, in/out = features, r = rank.
  * Not here: choosing sites (lora.ts), files (peft-io.ts).
  */
-import { type Linear, type LinearApplyOptions, type LinearSite, tf } from '@gft/core';
+import { hashString, type Linear, type LinearApplyOptions, type LinearSite, tf } from '@gft/core';
 import type { FrozenProjection } from './frozen-projection.js';
 import type { LoraLayerContext, LoraVariant } from './lora-variant.js';
 import type { LoraConfig } from './options.js';
-import { hashString, kaimingUniformA } from './seeded-random.js';
+import { kaimingUniformA } from './seeded-random.js';
 
 /** A Linear that also exposes its LoRA parts (for saving, loading and merging). */
 export interface LoraLinear extends Linear {

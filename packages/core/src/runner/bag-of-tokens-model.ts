@@ -9,8 +9,8 @@
  */
 import type { Adapter, Linear } from '../adapter.js';
 import { computedTokens, type MicroBatch } from '../micro-batch.js';
+import { normalArray } from '../seeded-random.js';
 import { tf } from '../tf.js';
-import { normalArray } from './seeded-random.js';
 import type { LossAndGrads, TrainableModel } from './trainable-model.js';
 
 export interface BagOfTokensOptions {

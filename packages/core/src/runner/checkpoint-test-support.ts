@@ -7,12 +7,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalArray } from '../seeded-random.js';
 import { tf } from '../tf.js';
 import { type AdamW, adamW } from './adamw.js';
 import { bagOfTokensModel } from './bag-of-tokens-model.js';
 import { snapshot } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
-import { normalArray } from './seeded-random.js';
 import type { TrainableModel } from './trainable-model.js';
 
 export interface Trainee {

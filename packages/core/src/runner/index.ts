@@ -44,7 +44,6 @@ export {
   learningRate,
   type ScheduleOptions,
 } from './schedule.js';
-export { normalArray, type SeededRandom, seededRandom } from './seeded-random.js';
 export { predict, SUBMISSION_HEADER, submissionCsv } from './submission.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';
 export {

@@ -6,7 +6,7 @@
 import type { TokenizedRow } from '../collator.js';
 import { paddingCollator } from '../collators/padding.js';
 import type { MicroBatch } from '../micro-batch.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 
 export function syntheticRows(n: number, seed: number, prefix = 'r'): TokenizedRow[] {
   const rng = seededRandom(seed);

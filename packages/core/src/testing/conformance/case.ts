@@ -4,6 +4,7 @@
  * backend under test and the `cpu` reference start from identical numbers. No test framework
  * here (this is published in `@gft/core/testing`).
  */
+import { seededRandom } from '../../seeded-random.js';
 import type { tf as TF } from '../../tf.js';
 
 export type Tf = typeof TF;
@@ -43,18 +44,11 @@ export const TRANSCENDENTAL: Tolerance = { rel: 4e-6, abs: 1e-7 };
  */
 export const ACCUMULATED: Tolerance = { rel: 1e-5, abs: 1e-5 };
 
-/** Uniform float32 values in [-scale, scale) from a seed (mulberry32). */
+/** Uniform float32 values in [-scale, scale) from a seed. */
 export function uniform(count: number, seed: number, scale = 1): Float32Array {
-  let state = seed >>> 0;
+  const rng = seededRandom(seed);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = (2 * u - 1) * scale;
-  }
+  for (let i = 0; i < count; i++) out[i] = (2 * rng.next() - 1) * scale;
   return out;
 }
 
