@@ -57,7 +57,12 @@ export {
   whereOf,
 } from './readers/bad-row.js';
 export type { LabelRequirement } from './readers/labels.js';
-export { DEFAULT_MAX_FIELD_CHARS, parseArenaRow, RowProblem } from './readers/parse-row.js';
+export {
+  DEFAULT_MAX_FIELD_CHARS,
+  type ParseRowOptions,
+  parseArenaRow,
+  RowProblem,
+} from './readers/parse-row.js';
 export {
   ARENA_COLUMNS,
   type ArenaLabel,

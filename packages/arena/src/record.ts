@@ -4,7 +4,7 @@
  * formatted prompt (see judge-prompt.ts) nor token ids.
  */
 
-/** [pA, pB, pTie]: A wins, B wins, tie. One-hot for Kaggle labels, soft when given. */
+/** Probabilities of A wins, B wins and a tie, in that order. One-hot for Kaggle labels, soft when given. */
 export type ArenaLabel = Float32Array | number[];
 
 export interface ArenaRecord {

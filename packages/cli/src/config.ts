@@ -116,7 +116,8 @@ export function evalRowsFor(config: RunConfig, purpose: 'train' | 'eval'): numbe
   return config.evalRows ?? (purpose === 'train' ? DEFAULT_TRAIN_EVAL_ROWS : 0);
 }
 
-type Kind =
+/** The kind of value a config field holds (CONFIG_FIELDS). */
+export type Kind =
   | 'string'
   | 'int+'
   | 'int0'

@@ -5,6 +5,7 @@ export { gemmaTrainableModel } from '@gft/gemma';
 export {
   CONFIG_FIELDS,
   DEFAULT_CONFIG,
+  type Kind as ConfigFieldKind,
   loadConfig,
   type RunConfig,
   validateConfig,

@@ -3,7 +3,13 @@
  * and the tfjs `KernelBackend` over it. Backend plugins
  * (`@gft/plugin-cpu-native`) pick a device; this package does nothing on import.
  */
-export { type AddonLoad, loadNativeAddon, type NativeAddon } from './addon.js';
+export {
+  type AddonLoad,
+  type BufferHandle,
+  type DeviceHandle,
+  loadNativeAddon,
+  type NativeAddon,
+} from './addon.js';
 export {
   deviceAvailability,
   type NativeBackendPlugin,

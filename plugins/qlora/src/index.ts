@@ -12,13 +12,20 @@ export { type BnbQuantState, isBnb4bit, nf4FromBnb, QUANT_STATE_SUFFIX } from '.
 export {
   absmaxOffset,
   type DoubleQuantAbsmax,
+  type DoubleQuantDebug,
   dequantizeAbsmax,
   dequantizeAbsmaxAt,
   doubleQuantize,
 } from './double-quant.js';
 export { nf4MatMulGeneric, registerNf4MatMulGeneric, tileRowsFor } from './nf4-matmul.js';
 export { nf4Projection, nf4SiteBytes, nf4WeightOf } from './nf4-projection.js';
-export { dequantizeNf4Range, NF4_ZERO_INDEX, nf4IndexAt, quantizeNf4 } from './nf4-quantize.js';
+export {
+  dequantizeNf4Range,
+  NF4_ZERO_INDEX,
+  type Nf4Blocks,
+  nf4IndexAt,
+  quantizeNf4,
+} from './nf4-quantize.js';
 export { DYNAMIC_MAP, NF4_CODE } from './nf4-tables.js';
 export { type Nf4Tensors, nf4ToTensors } from './nf4-tensors.js';
 export {

@@ -6,10 +6,17 @@
 export {
   type AcquiredAdapter,
   type AdapterProbe,
+  type AdapterSearchOptions,
   acquireAdapter,
   probeAdapter,
 } from './acquire-adapter.js';
 export type { AdapterAttempt } from './adapter-attempts.js';
+export type {
+  GpuAdapterInfoLike,
+  GpuAdapterLike,
+  GpuDeviceLike,
+  GpuLike,
+} from './gpu-types.js';
 export { installWebGpuKernels, WEBGPU_FUSED_KERNELS } from './kernels/install.js';
 export { nf4MatMulWebGpu } from './kernels/nf4-matmul.js';
 export {

@@ -1,4 +1,6 @@
 /** The fused-kernel registry: gft kernel names, generic implementations, backend overrides. */
+
+export type { Run as SequenceRun } from './generic/attention-blocks.js';
 export { fastTanh } from './generic/fast-tanh.js';
 export { geluGateGeneric, geluTanh } from './generic/gelu-gate.js';
 export { rmsNormGeneric } from './generic/rms-norm.js';
