@@ -176,19 +176,7 @@ void select(Device& device, const KernelArgs& a) {
 }
 
 __global__ void castKernel(int from, int to, const void* x, void* o, int64_t n) {
-  GFT_GRID_STRIDE(i, n) {
-    const double v = from == kF32   ? static_cast<const float*>(x)[i]
-                     : from == kI32 ? static_cast<const int32_t*>(x)[i]
-                                    : static_cast<const uint8_t*>(x)[i];
-    if (to == kF32) {
-      static_cast<float*>(o)[i] = static_cast<float>(v);
-    } else if (to == kI32) {
-      // tfjs truncates toward zero; NaN becomes 0.
-      static_cast<int32_t*>(o)[i] = v != v ? 0 : static_cast<int32_t>(v);
-    } else {
-      static_cast<uint8_t*>(o)[i] = v != 0 ? 1 : 0;
-    }
-  }
+  GFT_GRID_STRIDE(i, n) castElement(from, to, x, o, i);
 }
 
 void cast(Device& device, const KernelArgs& a) {

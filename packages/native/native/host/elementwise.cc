@@ -295,19 +295,7 @@ void castKernel(Device& device, const KernelArgs& a) {
   const void* x = a.buffers[0]->data;
   void* o = a.buffers[1]->data;
   poolOf(device).parallelFor(n, kGrain, [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; i++) {
-      double v = from == kF32 ? static_cast<const float*>(x)[i]
-                 : from == kI32 ? static_cast<const int32_t*>(x)[i]
-                                : static_cast<const uint8_t*>(x)[i];
-      if (to == kF32) {
-        static_cast<float*>(o)[i] = static_cast<float>(v);
-      } else if (to == kI32) {
-        // tfjs truncates toward zero; NaN becomes 0.
-        static_cast<int32_t*>(o)[i] = v != v ? 0 : static_cast<int32_t>(v);
-      } else {
-        static_cast<uint8_t*>(o)[i] = v != 0 ? 1 : 0;
-      }
-    }
+    for (int64_t i = lo; i < hi; i++) castElement(from, to, x, o, i);
   });
 }
 
