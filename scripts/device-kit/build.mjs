@@ -2,9 +2,10 @@
 // Builds the device kit (device-kit/ at the repository root, ignored by git) that a GPU
 // machine without Node or network runs scripts/device-check.sh from: the Node binary of this
 // machine (xz), gft and its plugins bundled into one file by esbuild (gft.mjs), and the addon
-// compiled here with nvcc for the GPU's architecture (GFT_CUDA_ARCHITECTURES, default 90),
-// xz-compressed. device-check.sh unpacks it when node or node_modules are missing. About 45 MB:
-// it travels with the working tree (the device tool's carry).
+// with its CUDA device compiled by nvcc (this checkout's build, for sm_80 and sm_90; or one
+// for GFT_CUDA_ARCHITECTURES), xz-compressed, and the Gemma-2 tokenizer. device-check.sh
+// unpacks it when node or node_modules are missing. About 36 MiB: it travels with the working
+// tree (the device tool's carry).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -73,22 +74,33 @@ const nodeBinary = process.execPath;
 copyFileSync(nodeBinary, join(out, 'node'));
 run('xz', ['-T2', '-6', join(out, 'node')]);
 
-const buildDir = join(root, 'packages', 'native', `build-sm${arch}`);
-run(
-  join(root, 'packages', 'native', 'node_modules', '.bin', 'cmake-js'),
-  [
-    'compile',
-    '--out',
-    buildDir,
-    '--config',
-    'Release',
-    '--parallel',
-    '2',
-    `--CDGFT_CUDA_ARCHITECTURES=${arch}`,
-  ],
-  { cwd: join(root, 'packages', 'native') },
-);
-const addon = join(buildDir, 'Release', 'gft_native.node');
+// The addon this checkout built already holds the CUDA device for sm_80 and sm_90 (what
+// GPU machines here have); a named GFT_CUDA_ARCHITECTURES builds one for that instead.
+const local = join(root, 'packages', 'native', 'build', 'Release', 'gft_native.node');
+const localHasCuda =
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: run by hand and by .ci/run, never as a turbo task
+  !process.env.GFT_CUDA_ARCHITECTURES &&
+  existsSync(local) &&
+  require(local).listDevices().includes('cuda');
+let addon = local;
+if (!localHasCuda) {
+  const buildDir = join(root, 'packages', 'native', `build-sm${arch}`);
+  run(
+    join(root, 'packages', 'native', 'node_modules', '.bin', 'cmake-js'),
+    [
+      'compile',
+      '--out',
+      buildDir,
+      '--config',
+      'Release',
+      '--parallel',
+      '2',
+      `--CDGFT_CUDA_ARCHITECTURES=${arch}`,
+    ],
+    { cwd: join(root, 'packages', 'native') },
+  );
+  addon = join(buildDir, 'Release', 'gft_native.node');
+}
 if (!existsSync(addon)) throw new Error(`no addon at ${addon}`);
 copyFileSync(addon, join(out, 'gft_native.node'));
 run('xz', ['-T2', '-6', join(out, 'gft_native.node')]);
