@@ -21,6 +21,7 @@ import varlenPackingPkg from '@gft/plugin-varlen-packing/package.json';
 import * as tokenizerGemma from '@gft/tokenizer-gemma';
 import tokenizerGemmaPkg from '@gft/tokenizer-gemma/package.json';
 import cliPkg from '../../packages/cli/package.json';
+import type { ShippedPlugins } from '../../packages/cli/src/shipped-plugins.js';
 
 interface Announced {
   name: string;
@@ -37,13 +38,6 @@ const PACKAGES: [Announced, Record<string, unknown>][] = [
   [varlenPackingPkg, varlenPacking],
   [tokenizerGemmaPkg, tokenizerGemma],
 ] as [Announced, Record<string, unknown>][];
-
-export interface ShippedPlugins {
-  cli: { name: string; version: string };
-  entries: PluginEntry[];
-  packages: string[];
-  notInstalled: string[];
-}
 
 // The kit carries the Gemma-2 tokenizer.json beside the bundle (the package's copy is not
 // bundled: it is read from disk by path).

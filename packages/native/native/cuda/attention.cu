@@ -33,6 +33,14 @@ struct Shape {
 // One tile: sequence start in the packed batch, its length, and the tile's first position.
 struct TileRef {
   int32_t base, length, start, pad;
+  // One past the tile's last position.
+  __device__ __forceinline__ int64_t end() const {
+    return start + kTile < length ? start + kTile : length;
+  }
+  // The first key any query of the tile sees.
+  __device__ __forceinline__ int64_t firstKey(int64_t window) const {
+    return window > 0 && start - window + 1 > 0 ? start - window + 1 : 0;
+  }
 };
 
 Shape shapeOf(const AttentionParams& p) {
@@ -97,8 +105,7 @@ __global__ void forwardKernel(Shape s, const TileRef* tiles, const float* q, con
   const int64_t qw = s.H * hd, kw = s.KV * hd;
   const int64_t p = tile.start + threadIdx.x;  // sequence-local query position
   const bool active = p < tile.length;
-  const int64_t tileEnd = tile.start + kTile < tile.length ? tile.start + kTile : tile.length;
-  const int64_t firstKey = s.window > 0 && tile.start - s.window + 1 > 0 ? tile.start - s.window + 1 : 0;
+  const int64_t tileEnd = tile.end(), firstKey = tile.firstKey(s.window);
   float qr[kMaxHd], acc[kMaxHd], scores[64];
   if (active) {
     for (int64_t d = 0; d < hd; d++) {
@@ -148,8 +155,7 @@ __global__ void forwardKernel(Shape s, const TileRef* tiles, const float* q, con
 // D[t, h] = dout . out, the softmax gradient's row term.
 __global__ void rowDotKernel(Shape s, const float* dout, const float* out, float* D) {
   const int64_t rows = s.T * s.H;
-  for (int64_t r = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; r < rows;
-       r += int64_t{blockDim.x} * gridDim.x) {
+  GFT_GRID_STRIDE(r, rows) {
     const int64_t t = r / s.H, h = r % s.H, at = t * s.H * s.hd + h * s.hd;
     float acc = 0;
     for (int64_t d = 0; d < s.hd; d++) acc += dout[at + d] * out[at + d];
@@ -168,8 +174,7 @@ __global__ void dqKernel(Shape s, const TileRef* tiles, const float* q, const fl
   const int64_t qw = s.H * hd, kw = s.KV * hd;
   const int64_t p = tile.start + threadIdx.x;
   const bool active = p < tile.length;
-  const int64_t tileEnd = tile.start + kTile < tile.length ? tile.start + kTile : tile.length;
-  const int64_t firstKey = s.window > 0 && tile.start - s.window + 1 > 0 ? tile.start - s.window + 1 : 0;
+  const int64_t tileEnd = tile.end(), firstKey = tile.firstKey(s.window);
   float qr[kMaxHd], dor[kMaxHd], dqr[kMaxHd];
   float rowLse = 0, rowD = 0;
   if (active) {
@@ -223,7 +228,7 @@ __global__ void dkvKernel(Shape s, const TileRef* tiles, const float* q, const f
   const int64_t qw = s.H * hd, kw = s.KV * hd;
   const int64_t j = tile.start + threadIdx.x;  // this thread's key (sequence-local)
   const bool active = j < tile.length;
-  const int64_t tileLast = (tile.start + kTile < tile.length ? tile.start + kTile : tile.length) - 1;
+  const int64_t tileLast = tile.end() - 1;
   const int64_t queryEnd =
       s.window > 0 && tileLast + s.window < tile.length ? tileLast + s.window : tile.length;
   float kr[kMaxHd], vr[kMaxHd], dkr[kMaxHd], dvr[kMaxHd];

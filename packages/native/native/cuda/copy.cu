@@ -21,10 +21,6 @@ namespace {
 
 constexpr unsigned kThreads = 256;
 
-#define GFT_GRID_STRIDE(i, n)                                                          \
-  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < (n);            \
-       i += int64_t{blockDim.x} * gridDim.x)
-
 template <typename T>
 __global__ void stridedKernel(const T* x, T* o, int64_t n, int rank, Dims shape, Dims strides,
                               int64_t offset) {

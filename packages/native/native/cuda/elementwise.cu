@@ -21,10 +21,6 @@ namespace {
 
 constexpr unsigned kThreads = 256;
 
-#define GFT_GRID_STRIDE(i, n)                                                          \
-  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < (n);            \
-       i += int64_t{blockDim.x} * gridDim.x)
-
 __global__ void unaryF32Kernel(int op, const float* x, float* o, int64_t n, float alpha,
                                float beta) {
   GFT_GRID_STRIDE(i, n) o[i] = unaryF32(op, x[i], alpha, beta);

@@ -44,6 +44,11 @@ void launch(const char* what, void (*kernel)(Params...), dim3 grid, dim3 block,
 #endif
 }
 
+// for (each i in [0, n) this thread owns): a grid-stride loop, correct for any grid size.
+#define GFT_GRID_STRIDE(i, n)                                               \
+  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < (n); \
+       i += int64_t{blockDim.x} * gridDim.x)
+
 // Blocks and threads for a grid-stride loop over `n` elements. The emulator runs each thread
 // as a fiber, so there a few blocks walk the whole range (the loop is correct for any grid).
 inline unsigned blocksFor(int64_t n, unsigned threads = 256) {

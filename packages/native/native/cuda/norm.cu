@@ -52,8 +52,7 @@ __global__ void rmsGradRowsKernel(const float* x, const float* w, const float* d
 
 __global__ void rmsGradWeightKernel(const float* x, const float* dy, const float* inv, float* dw,
                                     int64_t N, int64_t D) {
-  for (int64_t c = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; c < D;
-       c += int64_t{blockDim.x} * gridDim.x) {
+  GFT_GRID_STRIDE(c, D) {
     float acc = 0;
     for (int64_t r = 0; r < N; r++) acc += dy[r * D + c] * x[r * D + c] * inv[r];
     dw[c] = acc;
@@ -88,8 +87,7 @@ void rmsNormBackward(Device& device, const KernelArgs& a) {
 }
 
 __global__ void geluGateForwardKernel(const float* g, const float* u, float* y, int64_t n) {
-  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n;
-       i += int64_t{blockDim.x} * gridDim.x) {
+  GFT_GRID_STRIDE(i, n) {
     y[i] = geluTanh(g[i]) * u[i];
   }
 }
@@ -97,8 +95,7 @@ __global__ void geluGateForwardKernel(const float* g, const float* u, float* y, 
 // gelu'(x) = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2), t = tanh(u(x)).
 __global__ void geluGateBackwardKernel(const float* g, const float* u, const float* dy, float* dg,
                                        float* du, int64_t n) {
-  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n;
-       i += int64_t{blockDim.x} * gridDim.x) {
+  GFT_GRID_STRIDE(i, n) {
     const float x = g[i];
     const float t = tanhf(kSqrt2OverPi * x * (1.0f + kGeluCubic * x * x));
     const float half = 0.5f * (1.0f + t);

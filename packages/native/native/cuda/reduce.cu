@@ -41,7 +41,6 @@ __device__ __forceinline__ double combineOp(int op, double a, double b) {
   }
 }
 
-template <typename T>
 __device__ __forceinline__ void store(int outDtype, void* out, int64_t i, double v) {
   if (outDtype == kF32) {
     static_cast<float*>(out)[i] = static_cast<float>(v);
@@ -61,15 +60,14 @@ __global__ void reduceRowsKernel(int op, int outDtype, const T* x, void* out, in
   }
   acc = blockReduce(acc, identityOf(op), [op](double a, double b) { return combineOp(op, a, b); });
   if (threadIdx.x == 0) {
-    store<T>(outDtype, out, blockIdx.x, op == kMean ? acc / static_cast<double>(R) : acc);
+    store(outDtype, out, blockIdx.x, op == kMean ? acc / static_cast<double>(R) : acc);
   }
 }
 
 template <typename T>
 __global__ void reduceColumnsKernel(int op, int outDtype, const T* x, void* out, int64_t outer,
                                     int64_t R, int64_t inner) {
-  for (int64_t o = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; o < outer * inner;
-       o += int64_t{blockDim.x} * gridDim.x) {
+  GFT_GRID_STRIDE(o, outer * inner) {
     const T* col = x + (o / inner) * R * inner + o % inner;
     double v;
     if (op == kArgMax || op == kArgMin) {
@@ -88,7 +86,7 @@ __global__ void reduceColumnsKernel(int op, int outDtype, const T* x, void* out,
       for (int64_t i = 0; i < R; i++) v = combineOp(op, v, static_cast<double>(col[i * inner]));
       if (op == kMean) v /= static_cast<double>(R);
     }
-    store<T>(outDtype, out, o, v);
+    store(outDtype, out, o, v);
   }
 }
 
