@@ -6,7 +6,7 @@
 //   predict  `gft train` with a checkpoint folder, then `gft predict` from that checkpoint on an
 //            unlabelled CSV; the submission must have every row once and probabilities that are
 //            finite and sum to 1.
-// Used by scripts/smoke.sh (the workspace's build) and scripts/pack-install-test.sh (the packed
+// Used by scripts/smoke.sh (the workspace's build) and scripts/registry-round-trip.sh (the published
 // tarballs installed with npm), so it needs nothing but Node and the gft executable it is given.
 //
 //   node scripts/smoke/smoke.mjs --gft PATH [--out DIR] [--only bench|predict] [--backends LIST]

@@ -82,6 +82,17 @@ describe('gft', () => {
     }
     expect((await run(['--help'])).out).toContain('Commands:');
   });
+  it('--version names the CLI and the @gft/core it runs with, from their package.json files', async () => {
+    const cliVersion = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version;
+    const coreVersion = JSON.parse(
+      readFileSync(join(cliDir, 'node_modules', '@gft', 'core', 'package.json'), 'utf8'),
+    ).version;
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(
+      `gft ${cliVersion} (@gft/core ${coreVersion}, node ${process.version})`,
+    );
+  });
   it('exits 2 on usage and config errors, naming the problem', async () => {
     expect(await run([])).toMatchObject({ code: 2 });
     const unknown = await run(['frobnicate']);

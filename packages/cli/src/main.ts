@@ -17,6 +17,7 @@ import { EXIT, exitCodeHelp, exitCodeOf } from './exit-codes.js';
 import { checkOptionRules } from './option-rules.js';
 import { progressReporter } from './progress.js';
 import { cliRegistry } from './registry.js';
+import { versionLine } from './version.js';
 
 type Field = keyof RunConfig;
 
@@ -188,7 +189,7 @@ function usage(command?: string): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(14)} ${c.summary}`),
     '',
-    'gft <command> --help for its options.',
+    'gft <command> --help for its options; gft --version for the installed versions.',
     '',
     exitCodeHelp(),
   ].join('\n');
@@ -217,6 +218,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (name === 'data' && rest[0] === 'preview') {
     name = 'data preview';
     rest = rest.slice(1);
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${versionLine()}\n`);
+    return EXIT.ok;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);

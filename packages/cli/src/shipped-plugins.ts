@@ -46,7 +46,7 @@ export function cliPackageDir(): string {
  * Where Node would find `name` from `fromDir`: the first `node_modules/<name>` on the way up.
  * Looks for the package.json directly because `exports` may not expose it to require.resolve.
  */
-function findPackageDir(name: string, fromDir: string): string | undefined {
+export function findPackageDir(name: string, fromDir: string): string | undefined {
   for (let dir = fromDir; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;

@@ -1,4 +1,4 @@
-// Every dependency of the project this file is copied into (the installed tarballs) loads by
+// Every dependency of the project this file is copied into (installed from the registry) loads by
 // `import` here and by `require` in a child process (one tfjs per process: loading both module
 // formats into one process would register its kernels twice), and exports something. Copied
 // into the project so that bare names resolve from its node_modules, as its own code would.
