@@ -8,7 +8,8 @@
  * packages, so imports resolve through each package's `exports` map to its built types, as they
  * would for a user. `tsc --noEmit` checks them all in strict mode. An error is printed as
  * `README:line`, followed by the block it is in. Blocks that cannot be checked (shell, JSON,
- * fragments) are fenced as something other than ts.
+ * fragments) are fenced as something other than ts. Relative links must reach a file, and each
+ * README links to its page of the API reference (`pnpm api-docs`).
  *
  * Not here: running the examples (they may need a model, data or a GPU). Needs `pnpm build`.
  */
@@ -61,6 +62,23 @@ function tsBlocks(markdown) {
   return blocks.map(({ start, code }) => ({ start, code: code.join('\n') }));
 }
 
+/**
+ * Relative links must reach a file in the repository, except the API reference, which exists
+ * only after `pnpm api-docs`: that link must name this package's page as typedoc lays it out.
+ */
+function linkProblems(markdown, dir, shown, name) {
+  const found = [];
+  const apiPage = `docs/api/modules/${name.replace('@', '_').replace('/', '_')}.html`;
+  if (!markdown.includes(apiPage)) found.push(`${shown}: no link to its API page ${apiPage}`);
+  for (const [, target] of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z]+:/.test(target) || target.startsWith('#')) continue;
+    const path = target.split('#')[0];
+    if (path.includes('docs/api/')) continue;
+    if (!existsSync(join(dir, path))) found.push(`${shown}: broken link ${target}`);
+  }
+  return found;
+}
+
 const problems = [];
 const all = packages();
 rmSync(work, { recursive: true, force: true });
@@ -79,7 +97,9 @@ for (const { dir, name } of all) {
     problems.push(`${shown}: missing (every publishable package has a README with an example)`);
     continue;
   }
-  const blocks = tsBlocks(readFileSync(readme, 'utf8'));
+  const markdown = readFileSync(readme, 'utf8');
+  problems.push(...linkProblems(markdown, dir, shown, name));
+  const blocks = tsBlocks(markdown);
   if (blocks.length === 0) problems.push(`${shown}: no \`\`\`ts example`);
   const own = new RegExp(`from '${name.replace('/', '\\/')}(/[\\w-]+)?'`);
   if (blocks.length > 0 && !blocks.some((b) => own.test(b.code))) {
