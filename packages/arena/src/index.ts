@@ -93,6 +93,7 @@ export {
   DEFAULT_NUM_WORKERS,
   resolveWorkerModule,
   type TokenizerPool,
+  type TokenizerPoolStartup,
   type TokenizerPoolOptions,
 } from './tokenizer-pool.js';
 export {
