@@ -93,8 +93,8 @@ export {
   DEFAULT_NUM_WORKERS,
   resolveWorkerModule,
   type TokenizerPool,
-  type TokenizerPoolStartup,
   type TokenizerPoolOptions,
+  type TokenizerPoolStartup,
 } from './tokenizer-pool.js';
 export {
   MIN_TOKENS_PER_PIECE,
