@@ -94,6 +94,7 @@ export {
   resolveWorkerModule,
   type TokenizerPool,
   type TokenizerPoolOptions,
+  type TokenizerPoolStartup,
 } from './tokenizer-pool.js';
 export {
   MIN_TOKENS_PER_PIECE,

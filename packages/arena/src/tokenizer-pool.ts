@@ -1,14 +1,19 @@
 /**
- * A pool of worker threads that encode and decode text with the same tokenizer, rebuilt in
- * each worker from `tokenizer.workerSpec()`. Results come back in input order. With
+ * A tinypool of worker threads that encode and decode text with the same tokenizer, rebuilt
+ * in each worker from `tokenizer.workerSpec()`. Results come back in input order. With
  * numWorkers 0 or 1 (or a tokenizer without a worker spec) it runs inline on this thread.
  * It knows nothing about prompts; see tokenize-arena.ts.
  */
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { GftError, type Tokenizer, type TokenizerWorkerSpec } from '@gft/core';
+import {
+  tokenizerWorkerUrl,
+  type WorkerReady,
+  type WorkerSpecData,
+  type WorkerTask,
+} from './tokenizer-worker-source.js';
 
 export interface TokenizerPoolOptions {
   /** Worker threads (seed: 4). 0 or 1 runs inline. */
@@ -17,9 +22,20 @@ export interface TokenizerPoolOptions {
   chunkSize?: number;
 }
 
+export interface TokenizerPoolStartup {
+  /** Milliseconds from the call until every worker could encode. */
+  ms: number;
+  /** Each worker's own time to import and build its tokenizer. */
+  workerSetupMs: number[];
+  /** Whether every worker was built from a shared snapshot rather than the tokenizer's files. */
+  fromSnapshot: boolean;
+}
+
 export interface TokenizerPool {
   /** Worker threads in use (0 = inline). */
   readonly workers: number;
+  /** How the workers started; undefined inline. */
+  readonly startup?: TokenizerPoolStartup;
   encodeMany(texts: readonly string[]): Promise<Int32Array[]>;
   decodeMany(ids: readonly Int32Array[]): Promise<string[]>;
   close(): Promise<void>;
@@ -27,30 +43,8 @@ export interface TokenizerPool {
 
 export const DEFAULT_NUM_WORKERS = 4;
 
-// Runs as an eval'd CommonJS worker, so it needs no file of its own in dist or src.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const mod = await import(workerData.url);
-  const factory = mod[workerData.exportName] ?? (mod.default && mod.default[workerData.exportName]);
-  if (typeof factory !== 'function') throw new Error(workerData.url + ' has no export ' + workerData.exportName);
-  const tokenizer = await factory(workerData.options);
-  if (tokenizer.setup) await tokenizer.setup();
-  parentPort.on('message', ({ job, op, items }) => {
-    try {
-      if (op === 'encode') {
-        const out = items.map((t) => tokenizer.encode(t));
-        parentPort.postMessage({ job, out }, out.map((a) => a.buffer));
-      } else {
-        parentPort.postMessage({ job, out: items.map((ids) => tokenizer.decode(ids)) });
-      }
-    } catch (e) {
-      parentPort.postMessage({ job, error: String(e && e.stack || e) });
-    }
-  });
-  parentPort.postMessage({ ready: true });
-})().catch((e) => parentPort.postMessage({ fatal: String(e && e.stack || e) }));
-`;
+/** How long a worker may take to build its tokenizer before the pool gives up. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Resolves a worker spec's module to a URL: from the working directory, then from here. */
 export function resolveWorkerModule(module: string): string {
@@ -81,13 +75,11 @@ function inlinePool(tokenizer: Tokenizer): TokenizerPool {
   };
 }
 
-interface Job {
-  op: 'encode' | 'decode';
-  items: unknown[];
-  resolve: (out: unknown[]) => void;
-  reject: (err: unknown) => void;
-}
-
+/**
+ * Starts `numWorkers` tinypool workers, each building the tokenizer from
+ * `tokenizer.workerSpec()` (for hfTokenizer-based plugins a snapshot shared with every
+ * worker, so none re-reads or re-parses the tokenizer.json), and resolves once all are ready.
+ */
 export async function createTokenizerPool(
   tokenizer: Tokenizer,
   options: TokenizerPoolOptions = {},
@@ -100,118 +92,84 @@ export async function createTokenizerPool(
   }
   await tokenizer.setup?.();
   if (numWorkers <= 1 || !tokenizer.workerSpec) return inlinePool(tokenizer);
+  const started = performance.now();
   const spec: TokenizerWorkerSpec = tokenizer.workerSpec();
   const url = resolveWorkerModule(spec.module);
   const chunkSize = options.chunkSize ?? 32;
-
-  const queue: Job[] = [];
-  const running = new Map<number, Job>();
-  const idle: Worker[] = [];
-  let nextJob = 0;
-  let failure: GftError | undefined;
-  const fail = (message: string): void => {
-    failure ??= new GftError(
-      'PLUGIN_LOAD_FAILED',
-      `tokenizer worker (${spec.module}#${spec.exportName}): ${message}`,
-      { where: `tokenizer '${tokenizer.name}'` },
-    );
-    for (const job of [...running.values(), ...queue.splice(0)]) job.reject(failure);
-    running.clear();
-  };
-  const pump = (): void => {
-    while (idle.length > 0 && queue.length > 0) {
-      const worker = idle.pop()!;
-      const job = queue.shift()!;
-      const id = nextJob++;
-      running.set(id, job);
-      workerJob.set(worker, id);
-      worker.postMessage({ job: id, op: job.op, items: job.items });
-    }
-  };
-  const workerJob = new Map<Worker, number>();
-  const created: Worker[] = [];
-
-  const workers = await Promise.all(
-    Array.from(
-      { length: numWorkers },
-      () =>
-        new Promise<Worker>((resolve, reject) => {
-          const worker = new Worker(WORKER_SOURCE, {
-            eval: true,
-            workerData: { url, exportName: spec.exportName, options: spec.options },
-          });
-          created.push(worker);
-          worker.on(
-            'message',
-            (msg: {
-              ready?: true;
-              fatal?: string;
-              job?: number;
-              out?: unknown[];
-              error?: string;
-            }) => {
-              if (msg.ready) {
-                resolve(worker);
-                return;
-              }
-              if (msg.fatal) {
-                reject(
-                  new GftError(
-                    'PLUGIN_LOAD_FAILED',
-                    `tokenizer worker failed to start: ${msg.fatal}`,
-                  ),
-                );
-                return;
-              }
-              const job = running.get(msg.job!);
-              running.delete(msg.job!);
-              idle.push(worker);
-              if (job) {
-                if (msg.error)
-                  job.reject(new GftError('INTERNAL', `tokenizer worker: ${msg.error}`));
-                else job.resolve(msg.out!);
-              }
-              pump();
-            },
-          );
-          worker.on('error', (err) => {
-            reject(err);
-            fail(err.message);
-          });
-        }),
+  const label = `tokenizer worker (${spec.module}#${spec.exportName})`;
+  const { Tinypool } = await import('tinypool');
+  const pool = new Tinypool({
+    filename: tokenizerWorkerUrl(
+      pathToFileURL(createRequire(import.meta.url).resolve('tinypool')).href,
     ),
-  ).catch(async (err) => {
-    await Promise.all(created.map((w) => w.terminate()));
-    throw GftError.isInstance(err)
-      ? err
-      : new GftError(
-          'PLUGIN_LOAD_FAILED',
-          `tokenizer worker failed to start: ${(err as Error).message}`,
-          { cause: err },
-        );
+    minThreads: numWorkers,
+    maxThreads: numWorkers,
+    workerData: {
+      url,
+      exportName: spec.exportName,
+      options: spec.options,
+    } satisfies WorkerSpecData,
   });
-  idle.push(...workers);
 
-  const run = async <T>(op: Job['op'], items: readonly unknown[]): Promise<T[]> => {
-    if (failure) throw failure;
-    const chunks: Promise<unknown[]>[] = [];
-    for (let i = 0; i < items.length; i += chunkSize) {
+  const barrier = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  let ready: WorkerReady[];
+  try {
+    ready = await Promise.all(
+      Array.from(
+        { length: numWorkers },
+        () =>
+          pool.run({
+            op: 'ready',
+            barrier,
+            workers: numWorkers,
+            timeoutMs: START_TIMEOUT_MS,
+          } satisfies WorkerTask) as Promise<WorkerReady>,
+      ),
+    );
+  } catch (cause) {
+    await pool.destroy();
+    throw new GftError('PLUGIN_LOAD_FAILED', `${label} failed to start: ${messageOf(cause)}`, {
+      cause,
+      where: `tokenizer '${tokenizer.name}'`,
+    });
+  }
+  const startup: TokenizerPoolStartup = {
+    ms: performance.now() - started,
+    workerSetupMs: ready.map((r) => r.setupMs),
+    fromSnapshot: ready.every((r) => r.fromSnapshot),
+  };
+
+  let closed = false;
+  const run = async <T>(op: 'encode' | 'decode', items: readonly unknown[]): Promise<T[]> => {
+    if (closed) throw new GftError('INTERNAL', `${label}: the pool is closed`);
+    const chunks: Promise<T[]>[] = [];
+    for (let first = 0; first < items.length; first += chunkSize) {
+      const task = { op, first, items: items.slice(first, first + chunkSize) } as WorkerTask;
       chunks.push(
-        new Promise((resolve, reject) => {
-          queue.push({ op, items: items.slice(i, i + chunkSize), resolve, reject });
+        pool.run(task).catch((cause: unknown) => {
+          throw new GftError('BAD_INPUT', `${label}: ${messageOf(cause)}`, {
+            cause,
+            where: `${op} item ${first}..${first + chunkSize - 1}`,
+          });
         }),
       );
     }
-    pump();
-    return (await Promise.all(chunks)).flat() as T[];
+    return (await Promise.all(chunks)).flat();
   };
 
   return {
     workers: numWorkers,
+    startup,
     encodeMany: (texts) => run<Int32Array>('encode', texts),
     decodeMany: (ids) => run<string>('decode', ids),
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
+      if (closed) return;
+      closed = true;
+      await pool.destroy();
     },
   };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -50,4 +50,5 @@ export {
 } from './seeded-random.js';
 export { type Tensor, tf, type Variable } from './tf.js';
 export * from './tokenizer.js';
+export type { HfBpeSnapshot } from './tokenizers/hf-bpe-snapshot.js';
 export { type HfTokenizerOptions, hfTokenizer } from './tokenizers/hf-tokenizer.js';

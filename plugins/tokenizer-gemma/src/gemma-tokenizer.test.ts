@@ -1,4 +1,5 @@
 import { pluginEntriesOf } from '@gft/core';
+import { hfTokenizer } from '@gft/core/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GEMMA2_VOCAB_SIZE, gemmaTokenizer } from './gemma-tokenizer.js';
 import * as entry from './index.js';
@@ -48,15 +49,31 @@ describe('gemmaTokenizer', () => {
     expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
   });
 
-  it('describes how a worker rebuilds it, and the rebuilt one agrees', async () => {
-    const spec = tokenizer.workerSpec?.();
+  it('before setup, a worker rebuilds it from this package and the file', () => {
+    const spec = gemmaTokenizer().workerSpec?.();
     expect(spec?.module).toBe('@gft/tokenizer-gemma');
     expect(spec?.exportName).toBe('gemmaTokenizer');
-    const factory = (entry as Record<string, unknown>)[spec!.exportName] as typeof gemmaTokenizer;
-    const rebuilt = factory(spec!.options as Parameters<typeof gemmaTokenizer>[0]);
+    const factory = (entry as Record<string, unknown>)[spec!.exportName];
+    expect(typeof factory).toBe('function');
+  });
+
+  it('once loaded, a worker rebuilds it from a snapshot, and the rebuilt one agrees', async () => {
+    const spec = tokenizer.workerSpec?.();
+    expect(spec?.module).toBe('@gft/core/tokenizers');
+    expect(spec?.exportName).toBe('hfTokenizer');
+    expect(spec?.options).not.toHaveProperty('file');
+    const rebuilt = hfTokenizer(spec!.options as Parameters<typeof hfTokenizer>[0]);
     await rebuilt.setup?.();
-    const text = '### Assistant A:\nSure, here is a poem.';
-    expect(Array.from(rebuilt.encode(text))).toEqual(Array.from(tokenizer.encode(text)));
+    expect(rebuilt.name).toBe('gemma2');
+    expect(rebuilt.vocabSize).toBe(GEMMA2_VOCAB_SIZE);
+    expect(rebuilt.specialTokens).toEqual(tokenizer.specialTokens);
+    for (const text of [
+      '### Assistant A:\nSure, here is a poem.',
+      'The verdict is: [[A]] — naïve café, 42 ✓ 中文 🧪\t\n  x',
+    ]) {
+      expect(Array.from(rebuilt.encode(text))).toEqual(Array.from(tokenizer.encode(text)));
+      expect(rebuilt.decode(tokenizer.encode(text))).toBe(text);
+    }
   });
 
   it('is announced in package.json', () => {

@@ -38,7 +38,8 @@ export function bundledGemmaTokenizerFile(): string {
 
 /**
  * Plugin factory. Call `await tokenizer.setup()` once (about 1.5 s: parses 17.5 MB of
- * JSON) before encoding. Workers rebuild it through `workerSpec()`, which names this
+ * JSON) before encoding. Once loaded, `workerSpec()` hands workers a shared snapshot of it
+ * (core's hfTokenizer rebuilds that in a fraction of the time); before, it names this
  * package and export, so a worker loads the same file.
  */
 export function gemmaTokenizer(options: GemmaTokenizerOptions = {}): Tokenizer {

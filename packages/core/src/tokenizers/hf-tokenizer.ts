@@ -6,6 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { GftError } from '../errors/gft-error.js';
 import type { SpecialTokens, Tokenizer, TokenizerWorkerSpec } from '../tokenizer.js';
+import {
+  type HfBpeSnapshot,
+  isHfBpeSnapshot,
+  restoreHfBpe,
+  snapshotHfBpe,
+} from './hf-bpe-snapshot.js';
 
 interface HfTokenizerImpl {
   encode(text: string, options?: { add_special_tokens?: boolean }): { ids: number[] };
@@ -19,11 +25,19 @@ export interface HfTokenizerOptions {
   file?: string;
   /** Or the parsed JSON itself, or a loader for it. */
   json?: object | (() => Promise<object>);
+  /**
+   * Or a snapshot of one already loaded on another thread: what `workerSpec()` hands to
+   * worker threads, so that none re-reads and re-parses the tokenizer.json.
+   */
+  snapshot?: HfBpeSnapshot;
   /** `tokenizer_config.json` content, when there is one. */
   config?: object;
   /** Plugin name (default `hf`). */
   name?: string;
-  /** How a worker rebuilds this tokenizer (default: from `file`, when given). */
+  /**
+   * How a worker rebuilds this tokenizer when it cannot take a snapshot of the loaded one
+   * (default: from `file`, when given).
+   */
   workerSpec?: TokenizerWorkerSpec;
 }
 
@@ -51,10 +65,16 @@ const SPECIAL_NAMES: Record<keyof SpecialTokens, string[]> = {
 };
 
 export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
-  if (!options.file && !options.json) {
-    throw new GftError('BAD_CONFIG', 'hfTokenizer needs `file` or `json`', { where: 'tokenizer' });
+  if (!options.file && !options.json && !options.snapshot) {
+    throw new GftError('BAD_CONFIG', 'hfTokenizer needs `file`, `json` or `snapshot`', {
+      where: 'tokenizer',
+    });
   }
   let impl: HfTokenizerImpl | undefined;
+  /** The loaded JSON without its vocabulary and merges: what a snapshot carries besides. */
+  let jsonShell: object | undefined;
+  /** undefined: not taken yet; null: this tokenizer cannot be snapshotted. */
+  let snapshot: HfBpeSnapshot | null | undefined = options.snapshot;
   let vocabSize = 0;
   const special: SpecialTokens = { pad: 0, eos: 1, bos: 2 };
   const where = options.file ?? `tokenizer '${options.name ?? 'hf'}'`;
@@ -124,10 +144,28 @@ export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
     specialTokens: special,
     async setup() {
       if (impl) return;
-      const json = await loadJson();
       const { Tokenizer: HfTokenizer } = await import('@huggingface/tokenizers');
+      const construct = (json: object, config: object): HfTokenizerImpl =>
+        new HfTokenizer(json, config) as unknown as HfTokenizerImpl;
+      let load: () => HfTokenizerImpl;
+      if (options.snapshot) {
+        const given = options.snapshot;
+        if (!isHfBpeSnapshot(given)) {
+          throw new GftError(
+            'BAD_INPUT',
+            `${where}: snapshot is not a gft-hf-bpe/1 tokenizer snapshot (taken by another gft version?)`,
+            { where },
+          );
+        }
+        load = () => restoreHfBpe(given, construct);
+      } else {
+        const json = await loadJson();
+        const model = (json as { model?: object }).model;
+        jsonShell = { ...json, model: { ...model, vocab: {}, merges: [] } };
+        load = () => construct(json, options.config ?? {});
+      }
       impl = asBadInput('is not a tokenizer.json that @huggingface/tokenizers can load', () => {
-        const built = new HfTokenizer(json, options.config ?? {}) as unknown as HfTokenizerImpl;
+        const built = load();
         // Some broken files construct and fail only in use (a post_processor of the wrong
         // shape): encode and decode once, so they fail here rather than on a run's first row.
         // A vocabulary without some probe character gives no id for it: not a reason to
@@ -135,7 +173,9 @@ export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
         const ids = built.encode(PROBE_TEXT, { add_special_tokens: true }).ids;
         const known = ids.filter((id) => Number.isInteger(id));
         if (known.length > 0) built.decode(known);
-        vocabSize = built.get_vocab(true).size;
+        vocabSize = options.snapshot
+          ? options.snapshot.tokenEnds.length
+          : built.get_vocab(true).size;
         for (const [key, names] of Object.entries(SPECIAL_NAMES) as [
           keyof SpecialTokens,
           string[],
@@ -170,6 +210,18 @@ export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
       return asBadInput('cannot look up a token', () => tokenizerImpl.token_to_id(token));
     },
     workerSpec() {
+      if (impl && snapshot === undefined) {
+        snapshot = jsonShell
+          ? (snapshotHfBpe(impl, jsonShell, options.config ?? {}) ?? null)
+          : null;
+      }
+      if (snapshot) {
+        return {
+          module: '@gft/core/tokenizers',
+          exportName: 'hfTokenizer',
+          options: { snapshot, name: options.name } satisfies HfTokenizerOptions,
+        };
+      }
       if (options.workerSpec) return options.workerSpec;
       if (!options.file) {
         throw new GftError('INTERNAL', `${where}: no worker spec; pass workerSpec to hfTokenizer`);
