@@ -17,6 +17,11 @@ export interface SchemaErrorStyle {
   where?: (path: string) => string;
   /** A bad key's message (after `source: `); default lists the known keys. */
   unknownKey?: (key: string, known: readonly string[], closest: string | undefined) => string;
+  /**
+   * Report the top-level field and its whole value, not the entry inside it: for flat
+   * files (config.json, adapter_config.json) whose fields are read as wholes.
+   */
+  topLevel?: boolean;
   /** Prints the value a field holds; default bounded JSON. */
   preview?: (value: unknown) => string;
 }
@@ -78,10 +83,12 @@ export function schemaError(
   style: SchemaErrorStyle,
 ): GftError {
   const preview = style.preview ?? defaultPreview;
-  const path = issue.path ?? [];
+  const fullPath = issue.path ?? [];
+  const unknownKey = fullPath.at(-1)?.origin === 'key' && issue.expected === 'never';
+  const path = style.topLevel && !unknownKey ? fullPath.slice(0, 1) : fullPath;
   const last = path.at(-1);
   const dotted = path.map((item) => String(item.key)).join('.');
-  if (last?.origin === 'key' && issue.expected === 'never') {
+  if (unknownKey && last) {
     // valibot reports an unknown key with the key itself as the last path item.
     const parentPath = path.slice(0, -1);
     const entries = unwrap(schemaAt(schema, parentPath))?.entries ?? {};
@@ -107,7 +114,9 @@ export function schemaError(
   const value = last.value;
   // A missing required key comes with valibot's generic text; say what the field must be.
   const mustBe =
-    last.origin === 'key' ? (mustBeOf(schemaAt(schema, path)) ?? issue.expected) : issue.message;
+    last.origin === 'key' && path.length === fullPath.length
+      ? (mustBeOf(schemaAt(schema, path)) ?? issue.expected)
+      : issue.message;
   const field = style.field?.(dotted) ?? `field '${dotted}'`;
   const got = value === undefined ? 'nothing (field absent)' : preview(value);
   return new GftError('BAD_CONFIG', `${style.source}: ${field} must be ${mustBe}, got ${got}`, {
