@@ -37,22 +37,22 @@ export const gemmaConfigSchema = v.pipe(
       ),
       rmsNormEps: positive,
       ropeTheta: positive,
-      /** Gemma-2: scores are scaled by this^-0.5 (Gemma v1 uses headDim). */
+      // Gemma-2: scores are scaled by this^-0.5 (Gemma v1 uses headDim).
       queryPreAttnScalar: v.optional(positive),
-      /** Gemma-2: window of the sliding layers. */
+      // Gemma-2: window of the sliding layers.
       slidingWindow: v.optional(positiveInteger),
-      /** Gemma-2: attention-logit soft cap (0 or absent: none). */
+      // Gemma-2: attention-logit soft cap (0 or absent: none).
       attnSoftcap: v.optional(softcap),
-      /** Gemma-2: final-logit soft cap (0 or absent: none). */
+      // Gemma-2: final-logit soft cap (0 or absent: none).
       finalSoftcap: v.optional(softcap),
-      /** Gemma-2: per-layer attention kind; default: sliding on even layer indices. */
+      // Gemma-2: per-layer attention kind; default: sliding on even layer indices.
       layerTypes: v.optional(
         v.array(
           v.picklist(ATTENTION_KINDS, `one of ${ATTENTION_KINDS.join(', ')}`),
           'a list of attention kinds',
         ),
       ),
-      /** Classes of the `score` head (3 for the arena task). */
+      // Classes of the `score` head (3 for the arena task).
       numLabels: positiveInteger,
       padTokenId: v.pipe(v.number(TOKEN_ID), v.safeInteger(TOKEN_ID), v.minValue(0, TOKEN_ID)),
     },
@@ -77,4 +77,4 @@ export const gemmaConfigSchema = v.pipe(
 
 export type GemmaConfig = v.InferOutput<typeof gemmaConfigSchema>;
 export type GemmaFamily = GemmaConfig['family'];
-export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+export type AttentionKind = NonNullable<GemmaConfig['layerTypes']>[number];

@@ -16,7 +16,7 @@ const MODULE_NAMES = 'a list of module names, e.g. ["score"]';
 
 export const loraOptionsSchema = v.strictObject(
   {
-    /** Rank of the update B·A (PEFT `r`). Default 8. */
+    // Rank of the update B·A (PEFT `r`). Default 8.
     r: v.optional(
       v.pipe(
         v.number(POSITIVE_INTEGER),
@@ -24,7 +24,7 @@ export const loraOptionsSchema = v.strictObject(
         v.minValue(1, POSITIVE_INTEGER),
       ),
     ),
-    /** Scale numerator (PEFT `lora_alpha`): scale = alpha / r, or alpha / sqrt(r) with rsLoRA. Default 8. */
+    // Scale numerator (PEFT `lora_alpha`): scale = alpha / r, or alpha / sqrt(r) with rsLoRA. Default 8.
     alpha: v.optional(
       v.pipe(
         v.number('a positive number'),
@@ -32,11 +32,11 @@ export const loraOptionsSchema = v.strictObject(
         v.gtValue(0, 'a positive number'),
       ),
     ),
-    /** Dropout on the LoRA branch input in training steps, in [0, 1). Default 0. */
+    // Dropout on the LoRA branch input in training steps, in [0, 1). Default 0.
     dropout: v.optional(
       v.pipe(v.number('in [0, 1)'), v.minValue(0, 'in [0, 1)'), v.ltValue(1, 'in [0, 1)')),
     ),
-    /** Projections to adapt: module names or `'all-linear'` (PEFT's spelling). Default all-linear. */
+    // Projections to adapt: module names or `'all-linear'` (PEFT's spelling). Default all-linear.
     targetModules: v.optional(
       v.pipe(
         v.union(
@@ -57,7 +57,7 @@ export const loraOptionsSchema = v.strictObject(
         v.transform((tm) => tm as 'all-linear' | readonly LinearModule[]),
       ),
     ),
-    /** Layers to adapt (PEFT `layers_to_transform`); default every layer. */
+    // Layers to adapt (PEFT `layers_to_transform`); default every layer.
     layersToTransform: v.optional(
       v.pipe(
         v.array(v.pipe(v.number(LAYERS), v.safeInteger(LAYERS), v.minValue(0, LAYERS)), LAYERS),
@@ -65,11 +65,11 @@ export const loraOptionsSchema = v.strictObject(
         v.readonly(),
       ),
     ),
-    /** rsLoRA: scale = alpha / sqrt(r) (PEFT `use_rslora`). Default false. */
+    // rsLoRA: scale = alpha / sqrt(r) (PEFT `use_rslora`). Default false.
     useRslora: v.optional(v.boolean('a boolean')),
-    /** Non-linear modules that train in full and are saved (PEFT `modules_to_save`). Default ['score']. */
+    // Non-linear modules that train in full and are saved (PEFT `modules_to_save`). Default ['score'].
     modulesToSave: v.optional(v.pipe(v.array(v.string(MODULE_NAMES), MODULE_NAMES), v.readonly())),
-    /** Seed of the A initialisation (per site: this seed mixed with the site name). Default 0. */
+    // Seed of the A initialisation (per site: this seed mixed with the site name). Default 0.
     seed: v.optional(v.pipe(v.number('an integer'), v.safeInteger('an integer'))),
   },
   'an object of options',
