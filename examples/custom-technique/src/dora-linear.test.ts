@@ -202,7 +202,7 @@ describe('dora() plugin', () => {
   });
 
   it('rejects bad options naming the field and the valid values', () => {
-    expect(() => dora({ r: 0 })).toThrow(/dora option 'r'/);
+    expect(() => dora({ r: 0 })).toThrow(/^dora: option 'r' must be a positive integer, got 0$/);
     expect(() => dora({ targetModules: ['qproj' as 'q_proj'] })).toThrow(
       /unknown module 'qproj' \(valid: all-linear, .*q_proj/,
     );

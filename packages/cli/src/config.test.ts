@@ -53,6 +53,30 @@ describe('loadConfig', () => {
     const e = errorOf(() => loadConfig(file, {}));
     expect(e.message).toMatch(/unknown field 'lerning_rate'; known fields: .*lr,/);
   });
+  it('suggests the field a near miss was meant to be', () => {
+    const e = errorOf(() => loadConfig(undefined, { batchSize: '2', stpes: '3' }));
+    expect(e.message).toMatch(
+      /^flags: unknown field 'stpes'; known fields: .*\(did you mean 'steps'\?\)$/,
+    );
+    expect(e.where).toBe('stpes');
+  });
+  it('accepts "$schema" (the editor hint) and drops it', () => {
+    const file = join(tmp, 'with-schema.json');
+    writeFileSync(file, JSON.stringify({ $schema: './config.schema.json', steps: 2 }));
+    const c = loadConfig(file, {});
+    expect(c.steps).toBe(2);
+    expect(c).not.toHaveProperty('$schema');
+  });
+  it('shows a flag as typed when it does not convert, and names list entries', () => {
+    expect(errorOf(() => loadConfig(undefined, { steps: 'ten' })).message).toBe(
+      'flags: field \'steps\' must be an integer >= 1 (optimizer steps), got "ten"',
+    );
+    const file = join(tmp, 'entry.json');
+    writeFileSync(file, JSON.stringify({ adapters: ['lora', ''] }));
+    const e = errorOf(() => loadConfig(file, {}));
+    expect(e.message).toContain(`${file}: field 'adapters.1' must be a non-empty list of names`);
+    expect(e.where).toBe('adapters.1');
+  });
   it('reports unreadable JSON with the file name', () => {
     const file = join(tmp, 'broken.json');
     writeFileSync(file, '{ "steps": ');

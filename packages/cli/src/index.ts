@@ -4,11 +4,14 @@
 export { gemmaTrainableModel } from '@gft/gemma';
 export {
   CONFIG_FIELDS,
+  type ConfigField,
   DEFAULT_CONFIG,
   type Kind as ConfigFieldKind,
   loadConfig,
   type RunConfig,
   validateConfig,
 } from './config.js';
+export { CONFIG_SCHEMA_PATH, configJsonSchema } from './config-json-schema.js';
+export { runConfigFileSchema, runConfigSchema } from './config-schema.js';
 export { main } from './main.js';
 export { cliRegistry } from './registry.js';

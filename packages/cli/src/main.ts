@@ -12,6 +12,7 @@ import { formatMemory, memoryCommand } from './commands/memory.js';
 import { formatPlugins, pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import { CONFIG_FIELDS, loadConfig, type RunConfig } from './config.js';
+import { CONFIG_SCHEMA_PATH, configJsonSchema } from './config-json-schema.js';
 import { resolveAutoBackend } from './default-backend.js';
 import { EXIT, exitCodeHelp, exitCodeOf } from './exit-codes.js';
 import { checkOptionRules } from './option-rules.js';
@@ -175,7 +176,7 @@ function usage(command?: string): string {
       );
     }
     lines.push(
-      '  --config FILE             JSON config; flags override it',
+      `  --config FILE             JSON config; flags override it ("$schema": "${CONFIG_SCHEMA_PATH}" completes it in editors)`,
       '  --json                    machine-readable output (errors: {"error": {code, message, where}})',
       '  --help',
       '',
@@ -190,6 +191,8 @@ function usage(command?: string): string {
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(14)} ${c.summary}`),
     '',
     'gft <command> --help for its options; gft --version for the installed versions.',
+    `gft config schema prints the JSON Schema of --config files (shipped as ${CONFIG_SCHEMA_PATH};`,
+    'point a config file\'s "$schema" at it for completion in editors).',
     '',
     exitCodeHelp(),
   ].join('\n');
@@ -215,6 +218,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let name = argv[0];
   let rest = argv.slice(1);
   if (name === 'bench-cell') return benchCellCommand(rest[0]);
+  if (name === 'config' && rest[0] === 'schema' && rest.length === 1) {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    return EXIT.ok;
+  }
   if (name === 'data' && rest[0] === 'preview') {
     name = 'data preview';
     rest = rest.slice(1);

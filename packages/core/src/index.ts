@@ -25,7 +25,9 @@ export {
   paddedMicroBatch,
   paddingCollator,
 } from './collators/padding.js';
+export { closestName } from './errors/closest-name.js';
 export { GftError, type GftErrorCode, listChoices } from './errors/gft-error.js';
+export { parseConfig, type SchemaErrorStyle, schemaError } from './errors/schema-error.js';
 export * from './events.js';
 export * from './kernels/index.js';
 export * from './memory.js';

@@ -3,40 +3,26 @@
  * `config.json` (model_type `gemma` or `gemma2`), every field it uses checked for type and
  * range (hf-fields.ts). Not the presets (presets.ts).
  */
-import { GftError, listChoices } from '@gft/core';
+import { GftError, listChoices, parseConfig } from '@gft/core';
 import { jsonPreview } from '@gft/safetensors';
+import {
+  ATTENTION_KINDS,
+  type AttentionKind,
+  GEMMA_FAMILIES,
+  type GemmaConfig,
+  type GemmaFamily,
+  gemmaConfigSchema,
+} from './config-schema.js';
 import { HfFields } from './hf-fields.js';
 
-export type GemmaFamily = 'gemma' | 'gemma2';
-export type AttentionKind = 'sliding_attention' | 'full_attention';
+export {
+  type AttentionKind,
+  type GemmaConfig,
+  type GemmaFamily,
+  gemmaConfigSchema,
+} from './config-schema.js';
 
-export interface GemmaConfig {
-  family: GemmaFamily;
-  vocabSize: number;
-  hiddenSize: number;
-  intermediateSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  rmsNormEps: number;
-  ropeTheta: number;
-  /** Gemma-2: scores are scaled by this^-0.5 (Gemma v1 uses headDim). */
-  queryPreAttnScalar?: number;
-  /** Gemma-2: window of the sliding layers. */
-  slidingWindow?: number;
-  /** Gemma-2: attention-logit soft cap (0 or absent: none). */
-  attnSoftcap?: number;
-  /** Gemma-2: final-logit soft cap (0 or absent: none). */
-  finalSoftcap?: number;
-  /** Gemma-2: per-layer attention kind; default: sliding on even layer indices. */
-  layerTypes?: AttentionKind[];
-  /** Classes of the `score` head (3 for the arena task). */
-  numLabels: number;
-  padTokenId: number;
-}
-
-const FAMILIES: GemmaFamily[] = ['gemma', 'gemma2'];
+const FAMILIES: readonly GemmaFamily[] = GEMMA_FAMILIES;
 
 /** Attention kind of layer `i`. */
 export function layerAttention(config: GemmaConfig, i: number): AttentionKind {
@@ -50,8 +36,6 @@ export function attentionScale(config: GemmaConfig): number {
     config.family === 'gemma2' ? (config.queryPreAttnScalar ?? config.headDim) : config.headDim;
   return s ** -0.5;
 }
-
-const ATTENTION_KINDS: AttentionKind[] = ['sliding_attention', 'full_attention'];
 
 /**
  * Spellings of the tanh-approximated GELU Gemma uses (same formula in transformers). Exact
@@ -140,60 +124,19 @@ function layerTypesOf(f: HfFields, numLayers: number): AttentionKind[] {
   const v = f.get('layer_types');
   const mustBe = `a list of ${numLayers} entries (one per layer), each ${ATTENTION_KINDS.join(' or ')}`;
   if (!Array.isArray(v) || v.length !== numLayers) return f.fail('layer_types', mustBe);
-  const bad = v.findIndex((k) => !(ATTENTION_KINDS as unknown[]).includes(k));
+  const bad = v.findIndex((k) => !(ATTENTION_KINDS as readonly unknown[]).includes(k));
   if (bad >= 0) f.fail('layer_types', `${mustBe}; entry ${bad} is not`);
-  return [...v];
+  return [...v] as AttentionKind[];
 }
 
-/** Checks the invariants the model relies on; errors name the field. */
+/** Checks the invariants the model relies on (gemmaConfigSchema); errors name the field. */
 export function validateConfig(config: GemmaConfig, where = 'config'): void {
-  const bad = (field: string, why: string) => {
-    throw new GftError('BAD_CONFIG', `${where}: ${field} ${why}`, { where: `${where}#${field}` });
-  };
-  for (const f of [
-    'vocabSize',
-    'hiddenSize',
-    'intermediateSize',
-    'numLayers',
-    'numHeads',
-    'numKvHeads',
-    'headDim',
-    'numLabels',
-  ] as const) {
-    if (!Number.isSafeInteger(config[f]) || config[f] <= 0)
-      bad(f, `must be a positive integer, got ${config[f]}`);
-  }
-  if (config.numHeads % config.numKvHeads !== 0)
-    bad('numKvHeads', `(${config.numKvHeads}) must divide numHeads (${config.numHeads})`);
-  if (config.headDim % 2 !== 0) bad('headDim', `must be even for RoPE, got ${config.headDim}`);
-  // Written as !(x > 0) so that NaN fails too.
-  for (const f of ['rmsNormEps', 'ropeTheta'] as const) {
-    if (!(Number.isFinite(config[f]) && config[f] > 0))
-      bad(f, `must be a finite number > 0, got ${config[f]}`);
-  }
-  if (!Number.isSafeInteger(config.padTokenId) || config.padTokenId < 0)
-    bad('padTokenId', `must be a token id (integer >= 0), got ${config.padTokenId}`);
-  const q = config.queryPreAttnScalar;
-  if (q !== undefined && !(Number.isFinite(q) && q > 0))
-    bad('queryPreAttnScalar', `must be a finite number > 0, got ${q}`);
-  const w = config.slidingWindow;
-  if (w !== undefined && !(Number.isSafeInteger(w) && w > 0))
-    bad('slidingWindow', `must be a positive integer, got ${w}`);
-  for (const f of ['attnSoftcap', 'finalSoftcap'] as const) {
-    const cap = config[f];
-    if (cap !== undefined && !(Number.isFinite(cap) && cap >= 0))
-      bad(f, `must be a finite number > 0, or 0 for no cap, got ${cap}`);
-  }
-  if (config.layerTypes) {
-    if (config.layerTypes.length !== config.numLayers)
-      bad('layerTypes', `has ${config.layerTypes.length} entries for ${config.numLayers} layers`);
-    const i = config.layerTypes.findIndex((k) => !ATTENTION_KINDS.includes(k));
-    if (i >= 0)
-      bad(
-        'layerTypes',
-        `entry ${i} is '${config.layerTypes[i]}', not one of ${ATTENTION_KINDS.join(', ')}`,
-      );
-  }
+  parseConfig(gemmaConfigSchema, config, {
+    source: where,
+    field: (path) => path,
+    topLevel: true,
+    preview: jsonPreview,
+  });
 }
 
 /** The Hugging Face `config.json` object for a config (what a saved checkpoint carries). */

@@ -29,6 +29,7 @@ export {
   layerAttention,
   validateConfig,
 } from './config.js';
+export { gemmaConfigSchema } from './config-schema.js';
 export { decoderLayer, type LayerWeights } from './decoder-layer.js';
 export { type ForwardMode, linearOptions } from './forward-mode.js';
 export { type HeadSpec, headLogits, lmLogits, softLabelCrossEntropy } from './heads.js';

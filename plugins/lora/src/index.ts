@@ -27,6 +27,7 @@ export {
   standardLora,
 } from './lora-variant.js';
 export { type LoraConfig, type LoraOptions, resolveLoraOptions, targetsSite } from './options.js';
+export { loraOptionsSchema, optionErrorStyle } from './options-schema.js';
 export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,

@@ -55,22 +55,31 @@ beforeAll(async () => {
 
 describe('lora options', () => {
   it('rejects bad fields, naming the field', () => {
-    const expectField = (fn: () => unknown, field: string) => {
+    const expectField = (fn: () => unknown, field: string, where = field) => {
       try {
         fn();
         throw new Error('no error');
       } catch (e) {
         expect(GftError.isInstance(e)).toBe(true);
         expect((e as GftError).message).toContain(field);
-        expect((e as GftError).where).toBe(field);
+        expect((e as GftError).where).toBe(where);
       }
     };
     expectField(() => lora({ r: 0 }), 'r');
     expectField(() => lora({ alpha: -1 }), 'alpha');
     expectField(() => lora({ dropout: 1 }), 'dropout');
     expectField(() => lora({ targetModules: ['qq_proj' as never] }), 'targetModules');
-    expectField(() => lora({ layersToTransform: [-1] }), 'layersToTransform');
+    // The entry, not just the list: `where` is the dotted path of what is wrong.
+    expectField(
+      () => lora({ layersToTransform: [-1] }),
+      'layersToTransform',
+      'layersToTransform.0',
+    );
     expectField(() => lora({ rr: 3 } as never), 'rr');
+    expect(() => lora({ alpah: 3 } as never)).toThrow(
+      /^lora: unknown option 'alpah' \(valid: alpha, .*\); did you mean 'alpha'\?$/,
+    );
+    expect(() => lora({ r: 2.5 })).toThrow("lora: option 'r' must be a positive integer, got 2.5");
   });
   it('scales alpha / r, or alpha / sqrt(r) with rsLoRA; targets by module and layer', () => {
     expect(lora({ r: 16, alpha: 32 }).config.scale).toBe(2);

@@ -1,36 +1,14 @@
 /**
- * LoRA options as the user writes them, validated into a resolved config. Field names
- * follow gft's camelCase; `peft-config.ts` maps them to PEFT's `adapter_config.json`.
- * Errors name the field and the valid values.
+ * LoRA options as the user writes them (options-schema.ts), resolved into a config:
+ * defaults filled, lists sorted, the scale derived. Field names follow gft's camelCase;
+ * `peft-config.ts` maps them to PEFT's `adapter_config.json`.
  *
  * Not here: the layer math (lora-linear.ts), the adapter (lora.ts).
  */
-import {
-  GftError,
-  LINEAR_MODULES,
-  type LinearModule,
-  type LinearSite,
-  listChoices,
-} from '@gft/core';
+import { LINEAR_MODULES, type LinearModule, type LinearSite, parseConfig } from '@gft/core';
+import { type LoraOptions, loraOptionsSchema, optionErrorStyle } from './options-schema.js';
 
-export interface LoraOptions {
-  /** Rank of the update B·A (PEFT `r`). Default 8. */
-  r?: number;
-  /** Scale numerator (PEFT `lora_alpha`): scale = alpha / r, or alpha / sqrt(r) with rsLoRA. Default 8. */
-  alpha?: number;
-  /** Dropout on the LoRA branch input in training steps, in [0, 1). Default 0. */
-  dropout?: number;
-  /** Projections to adapt: module names or `'all-linear'` (PEFT's spelling). Default all-linear. */
-  targetModules?: readonly LinearModule[] | 'all-linear';
-  /** Layers to adapt (PEFT `layers_to_transform`); default every layer. */
-  layersToTransform?: readonly number[];
-  /** rsLoRA: scale = alpha / sqrt(r) (PEFT `use_rslora`). Default false. */
-  useRslora?: boolean;
-  /** Non-linear modules that train in full and are saved (PEFT `modules_to_save`). Default ['score']. */
-  modulesToSave?: readonly string[];
-  /** Seed of the A initialisation (per site: this seed mixed with the site name). Default 0. */
-  seed?: number;
-}
+export type { LoraOptions } from './options-schema.js';
 
 export interface LoraConfig {
   r: number;
@@ -47,73 +25,19 @@ export interface LoraConfig {
   scale: number;
 }
 
-function bad(field: string, message: string): GftError {
-  return new GftError('BAD_CONFIG', `lora option '${field}': ${message}`, { where: field });
-}
-
 export function resolveLoraOptions(options: LoraOptions = {}, plugin = 'lora'): LoraConfig {
-  const known = new Set([
-    'r',
-    'alpha',
-    'dropout',
-    'targetModules',
-    'layersToTransform',
-    'useRslora',
-    'modulesToSave',
-    'seed',
-  ]);
-  for (const k of Object.keys(options)) {
-    if (!known.has(k)) {
-      throw new GftError(
-        'BAD_CONFIG',
-        `${plugin}: unknown option '${k}' (valid: ${listChoices([...known])})`,
-        { where: k },
-      );
-    }
-  }
-  const r = options.r ?? 8;
-  if (!Number.isInteger(r) || r < 1) throw bad('r', `must be a positive integer, got ${r}`);
-  const alpha = options.alpha ?? 8;
-  if (!Number.isFinite(alpha) || alpha <= 0)
-    throw bad('alpha', `must be a positive number, got ${alpha}`);
-  const dropout = options.dropout ?? 0;
-  if (!(dropout >= 0 && dropout < 1)) throw bad('dropout', `must be in [0, 1), got ${dropout}`);
-  const tm = options.targetModules ?? 'all-linear';
-  let targetModules: readonly LinearModule[];
-  if (tm === 'all-linear') targetModules = LINEAR_MODULES;
-  else {
-    if (!Array.isArray(tm) || tm.length === 0) {
-      throw bad(
-        'targetModules',
-        `must be 'all-linear' or a non-empty list of ${listChoices(LINEAR_MODULES)}`,
-      );
-    }
-    for (const m of tm) {
-      if (!(LINEAR_MODULES as readonly string[]).includes(m)) {
-        throw bad(
-          'targetModules',
-          `unknown module '${m}' (valid: all-linear, ${listChoices(LINEAR_MODULES)})`,
-        );
-      }
-    }
-    targetModules = [...new Set(tm)].sort();
-  }
-  let layersToTransform: readonly number[] | null = null;
-  if (options.layersToTransform !== undefined) {
-    const l = options.layersToTransform;
-    if (!Array.isArray(l) || l.length === 0 || !l.every((x) => Number.isInteger(x) && x >= 0)) {
-      throw bad('layersToTransform', 'must be a non-empty list of layer indices (integers >= 0)');
-    }
-    layersToTransform = [...new Set(l)].sort((a, b) => a - b);
-  }
-  const useRslora = options.useRslora ?? false;
-  if (typeof useRslora !== 'boolean') throw bad('useRslora', `must be a boolean, got ${useRslora}`);
-  const modulesToSave = options.modulesToSave ?? ['score'];
-  if (!Array.isArray(modulesToSave) || !modulesToSave.every((m) => typeof m === 'string')) {
-    throw bad('modulesToSave', 'must be a list of module names, e.g. ["score"]');
-  }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw bad('seed', `must be an integer, got ${seed}`);
+  const given = parseConfig(loraOptionsSchema, options, optionErrorStyle(plugin));
+  const r = given.r ?? 8;
+  const alpha = given.alpha ?? 8;
+  const dropout = given.dropout ?? 0;
+  const tm = given.targetModules ?? 'all-linear';
+  const targetModules = tm === 'all-linear' ? LINEAR_MODULES : [...new Set(tm)].sort();
+  const layersToTransform = given.layersToTransform
+    ? [...new Set(given.layersToTransform)].sort((a, b) => a - b)
+    : null;
+  const useRslora = given.useRslora ?? false;
+  const modulesToSave = given.modulesToSave ?? ['score'];
+  const seed = given.seed ?? 0;
   return {
     r,
     alpha,

@@ -2,12 +2,14 @@
  * PEFT's `adapter_config.json` for LoRA: written with the fields PEFT itself writes (so
  * `PeftModel.from_pretrained` accepts it) and read back into gft options. Reading checks
  * every field it uses: a wrong type, an impossible value or a setting this plugin does not
- * implement is BAD_CONFIG naming the file and field.
+ * implement is BAD_CONFIG naming the file and field (the schema, peftLoraConfigSchema, says
+ * what each field read must hold).
  *
  * Not here: tensors (peft-io.ts).
  */
-import { GftError, LINEAR_MODULES, type LinearModule, listChoices } from '@gft/core';
+import { GftError, LINEAR_MODULES, type LinearModule, listChoices, parseConfig } from '@gft/core';
 import { jsonPreview } from '@gft/safetensors';
+import * as v from 'valibot';
 import type { LoraConfig, LoraOptions } from './options.js';
 
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
@@ -64,125 +66,114 @@ function unsupported(file: string, field: string, value: unknown, valid: string)
   return fieldError(file, field, `= ${jsonPreview(value)} is not supported (supported: ${valid})`);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const POSITIVE_INTEGER = 'a positive integer';
+const POSITIVE = 'a finite number > 0';
+const DROPOUT = 'a number in [0, 1)';
+const BOOLEAN = 'true or false';
+const TARGETS = `a string or a list of strings: all-linear, or a non-empty list of ${listChoices(LINEAR_MODULES)}`;
+const LAYERS = 'a layer index or a non-empty list of them (integers >= 0)';
+const MODULE_NAMES = 'a list of module names (strings) or null';
+const OVERRIDES = 'an object of per-module overrides ({} here)';
+
+const layerIndex = v.pipe(v.number(LAYERS), v.safeInteger(LAYERS), v.minValue(0, LAYERS));
+const flag = v.nullish(v.boolean(BOOLEAN));
+const overrides = v.nullish(
+  v.pipe(
+    v.custom<Record<string, unknown>>(
+      (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+      OVERRIDES,
+    ),
+  ),
+);
 
 /**
- * Field reads of an untrusted adapter_config.json: a wrong type or an impossible value is
- * an error naming the file and field, never a value passed on to fail later without them.
+ * The fields of adapter_config.json gft reads, and what each must hold; PEFT writes many
+ * more (kept: loose object). null is how PEFT writes "not set".
  */
-function fieldsOf(json: Record<string, unknown>, file: string) {
-  const get = (field: string): unknown => (Object.hasOwn(json, field) ? json[field] : undefined);
-  const unset = (field: string) => get(field) === undefined || get(field) === null;
-  const fail = (field: string, mustBe: string): never => {
-    const v = get(field);
-    throw fieldError(
-      file,
-      field,
-      `must be ${mustBe}, got ${v === undefined ? 'nothing (field absent)' : jsonPreview(v)}`,
-    );
-  };
-  const isLayer = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-  return {
-    get,
-    unset,
-    fail,
-    isLayer,
-    /** Absent, null or one of `allowed`: settings PEFT supports and gft does not. */
-    only(field: string, allowed: unknown[], why: string): void {
-      const v = get(field);
-      if (v === undefined || allowed.includes(v)) return;
-      throw unsupported(
-        file,
-        field,
-        v,
-        `${allowed.map((a) => JSON.stringify(a)).join(' or ')} (${why})`,
-      );
-    },
-    boolean(field: string, fallback: boolean): boolean {
-      if (unset(field)) return fallback;
-      const v = get(field);
-      return typeof v === 'boolean' ? v : fail(field, 'true or false');
-    },
-  };
-}
+export const peftLoraConfigSchema = v.looseObject(
+  {
+    r: v.pipe(
+      v.number(POSITIVE_INTEGER),
+      v.safeInteger(POSITIVE_INTEGER),
+      v.minValue(1, POSITIVE_INTEGER),
+    ),
+    lora_alpha: v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE)),
+    lora_dropout: v.nullish(
+      v.pipe(v.number(DROPOUT), v.minValue(0, DROPOUT), v.ltValue(1, DROPOUT)),
+    ),
+    target_modules: v.union(
+      [v.string(TARGETS), v.pipe(v.array(v.string(TARGETS), TARGETS), v.minLength(1, TARGETS))],
+      TARGETS,
+    ),
+    layers_to_transform: v.nullish(
+      v.union([layerIndex, v.pipe(v.array(layerIndex, LAYERS), v.minLength(1, LAYERS))], LAYERS),
+    ),
+    modules_to_save: v.nullish(v.array(v.string(MODULE_NAMES), MODULE_NAMES)),
+    use_rslora: flag,
+    use_dora: flag,
+    fan_in_fan_out: flag,
+    rank_pattern: overrides,
+    alpha_pattern: overrides,
+  },
+  'a JSON object (a PEFT adapter config)',
+);
 
 /** Reads a PEFT LoRA config into gft options; rejects what would change the math silently. */
 export function fromPeftConfig(json: Record<string, unknown>, file: string): LoraOptions {
-  if (!isPlainObject(json)) {
-    throw new GftError(
-      'BAD_CONFIG',
-      `${file}: must be a JSON object (a PEFT adapter config), got ${jsonPreview(json)}`,
-      { where: file },
-    );
+  const style = {
+    source: file,
+    field: (path: string) => `'${path}'`,
+    topLevel: true,
+    preview: jsonPreview,
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return parseConfig(peftLoraConfigSchema, json, style);
   }
-  const f = fieldsOf(json, file);
-  if (f.get('peft_type') !== 'LORA')
-    throw unsupported(file, 'peft_type', f.get('peft_type'), 'LORA');
-  const bias = f.get('bias');
-  if (bias !== undefined && bias !== 'none') throw unsupported(file, 'bias', bias, 'none');
-  if (f.get('fan_in_fan_out') === true) throw unsupported(file, 'fan_in_fan_out', true, 'false');
-  f.boolean('fan_in_fan_out', false);
+  // Settings PEFT supports and gft does not come first: they name what to change, where a
+  // type error on a field gft would then ignore would not.
+  const get = (field: string): unknown => (Object.hasOwn(json, field) ? json[field] : undefined);
+  const only = (field: string, allowed: unknown[], why?: string) => {
+    const value = get(field);
+    if (value === undefined || allowed.some((a) => JSON.stringify(a) === JSON.stringify(value)))
+      return;
+    const valid = allowed.map((a) => JSON.stringify(a)).join(' or ');
+    throw unsupported(file, field, value, why ? `${valid} (${why})` : valid);
+  };
+  if (get('peft_type') !== 'LORA') throw unsupported(file, 'peft_type', get('peft_type'), 'LORA');
+  only('bias', ['none']);
+  if (get('fan_in_fan_out') === true) throw unsupported(file, 'fan_in_fan_out', true, 'false');
   for (const field of ['rank_pattern', 'alpha_pattern'] as const) {
-    const v = f.get(field);
-    if (f.unset(field) || (isPlainObject(v) && Object.keys(v).length === 0)) continue;
-    if (!isPlainObject(v)) f.fail(field, 'an object of per-module overrides ({} here)');
-    throw unsupported(file, field, v, '{}');
+    const value = get(field);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (isObject && Object.keys(value).length > 0) throw unsupported(file, field, value, '{}');
   }
   // Each of these, when set, changes which weights exist or what the layer computes.
-  f.only('layer_replication', [null], 'duplicated layers are not built');
-  f.only('lora_bias', [false, null], 'gft LoRA has no bias on lora_B');
-  f.only('trainable_token_indices', [null], 'no token-embedding training');
-  const exclude = f.get('exclude_modules');
-  if (!f.unset('exclude_modules') && !(Array.isArray(exclude) && exclude.length === 0))
-    throw unsupported(file, 'exclude_modules', exclude, 'null or []');
-  f.boolean('use_dora', false);
+  only('layer_replication', [null], 'duplicated layers are not built');
+  only('lora_bias', [false, null], 'gft LoRA has no bias on lora_B');
+  only('trainable_token_indices', [null], 'no token-embedding training');
+  only('exclude_modules', [null, []]);
+  const config = parseConfig(peftLoraConfigSchema, json, style);
 
   const valid = `all-linear, or a non-empty list of ${listChoices(LINEAR_MODULES)}`;
+  const tm = config.target_modules;
   let targetModules: LoraOptions['targetModules'];
-  const tm = f.get('target_modules');
   if (tm === 'all-linear') targetModules = 'all-linear';
-  else if (Array.isArray(tm) && tm.length > 0 && tm.every((m) => typeof m === 'string')) {
+  else if (typeof tm === 'string') {
+    // PEFT reads any other string as a regular expression over module paths.
+    throw unsupported(file, 'target_modules', tm, `${valid} (regular expressions are not)`);
+  } else {
     const bad = tm.filter((m) => !(LINEAR_MODULES as readonly string[]).includes(m));
     if (bad.length > 0) throw unsupported(file, 'target_modules', bad, valid);
     targetModules = tm as LinearModule[];
-  } else if (typeof tm === 'string') {
-    // PEFT reads any other string as a regular expression over module paths.
-    throw unsupported(file, 'target_modules', tm, `${valid} (regular expressions are not)`);
-  } else return f.fail('target_modules', `a string or a list of strings: ${valid}`);
-
-  const r = f.get('r');
-  if (!(typeof r === 'number' && Number.isSafeInteger(r) && r > 0))
-    f.fail('r', 'a positive integer');
-  const alpha = f.get('lora_alpha');
-  if (!(typeof alpha === 'number' && Number.isFinite(alpha) && alpha > 0))
-    f.fail('lora_alpha', 'a finite number > 0');
-  const dropout = f.unset('lora_dropout') ? 0 : f.get('lora_dropout');
-  if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1))
-    f.fail('lora_dropout', 'a number in [0, 1)');
-
-  let layersToTransform: number[] | undefined;
-  const ltt = f.get('layers_to_transform');
-  if (!f.unset('layers_to_transform')) {
-    if (f.isLayer(ltt)) layersToTransform = [ltt as number];
-    else if (Array.isArray(ltt) && ltt.length > 0 && ltt.every(f.isLayer))
-      layersToTransform = ltt as number[];
-    else f.fail('layers_to_transform', 'a layer index or a non-empty list of them (integers >= 0)');
   }
-  let modulesToSave: string[] = [];
-  const mts = f.get('modules_to_save');
-  if (!f.unset('modules_to_save')) {
-    if (Array.isArray(mts) && mts.every((m) => typeof m === 'string')) modulesToSave = mts;
-    else f.fail('modules_to_save', 'a list of module names (strings) or null');
-  }
+  const ltt = config.layers_to_transform;
   return {
-    r: r as number,
-    alpha: alpha as number,
-    dropout: dropout as number,
+    r: config.r,
+    alpha: config.lora_alpha,
+    dropout: config.lora_dropout ?? 0,
     targetModules,
-    layersToTransform,
-    useRslora: f.boolean('use_rslora', false),
-    modulesToSave,
+    layersToTransform: ltt === null || ltt === undefined ? undefined : [ltt].flat(),
+    useRslora: config.use_rslora ?? false,
+    modulesToSave: config.modules_to_save ?? [],
   };
 }
