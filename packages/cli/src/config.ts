@@ -17,6 +17,10 @@ export interface RunConfig {
   checkpoint?: string;
   /** Options passed to the adapter factory (e.g. `{ "r": 16 }`). */
   adapterOptions: Record<string, unknown>;
+  /** `classification` (the `score` matrix) or `verdict` (LM-head logits of A / B / C). */
+  head: 'classification' | 'verdict';
+  /** Verdict-head token ids; default: derived from the tokenizer (run-head.ts). */
+  verdictTokens?: string[];
   /** `synthetic` (the embedded default) or a path to arena CSV / JSONL / Parquet. */
   data: string;
   /** Records to use: synthetic rows to generate, or the first N of a file; 0: automatic / all. */
@@ -68,6 +72,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   // cpu-native where its addon loads, else wasm (default-backend.ts).
   backend: 'auto',
   adapterOptions: {},
+  head: 'classification',
   data: 'synthetic',
   rows: 0,
   folds: 5,
@@ -148,6 +153,15 @@ const FIELDS: Record<keyof RunConfig, { kind: Kind; help: string; oneOf?: readon
     help: 'Hugging Face model directory (weights + tokenizer.json); default: random init',
   },
   adapterOptions: { kind: 'object', help: 'options for the adapter factory' },
+  head: {
+    kind: 'string',
+    help: "'classification' (score matrix) or 'verdict' (LM-head logits of the tokens A, B, C after the prompt's '[[')",
+    oneOf: ['classification', 'verdict'],
+  },
+  verdictTokens: {
+    kind: 'strings',
+    help: "verdict head: token ids of A, B, C (default: derived from the tokenizer by encoding the prompt's suffix + each letter)",
+  },
   data: { kind: 'string', help: "'synthetic' or an arena .csv / .jsonl / .parquet file" },
   rows: {
     kind: 'int0',
