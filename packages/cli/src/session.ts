@@ -91,7 +91,11 @@ export async function buildModel(
         const gemmaConfig = preset(config.preset);
         return GemmaModel.build({
           config: gemmaConfig,
-          weights: randomWeights(gemmaConfig, { seed: config.seed }),
+          // A random score head under the verdict head would only be reported as unused.
+          weights: randomWeights(gemmaConfig, {
+            seed: config.seed,
+            withScore: head.kind === 'classification',
+          }),
           adapter: set.adapter,
           head,
           scoreSeed: config.seed,
