@@ -38,6 +38,8 @@ export interface RunRows<Row extends TokenizedRow = TokenizedRow> {
   skipped: number;
   /** Each skipped row with its reason, when read in this process. */
   skippedRows?: BadRow[];
+  /** Every row in file order (`preview` only): train and validation rows, unsplit. */
+  all?: Row[];
   /** Rows cut to fit `maxSequenceLength`. */
   truncated: number;
 }
@@ -137,10 +139,11 @@ export async function loadRunRows(
 ): Promise<RunRows<JudgeRow>> {
   checkOptionRules(config, { batches: true });
   const { records, bad, source } = await readRecords(config, purpose, labels);
-  let trainRecords: ArenaRecord[] = [];
-  let evalRecords: ArenaRecord[];
+  // Indices into `records` of the training and validation rows.
+  let trainIndices: number[] = [];
+  let evalIndices: number[];
   if (purpose === 'predict') {
-    evalRecords = records;
+    evalIndices = records.map((_, i) => i);
   } else {
     if (records.length < config.folds) {
       throw new GftError(
@@ -150,14 +153,15 @@ export async function loadRunRows(
       );
     }
     const split = kFoldSplits(records, { k: config.folds, seed: config.seed })[config.fold];
-    trainRecords =
-      purpose === 'train' || purpose === 'preview' ? split.train.map((i) => records[i]) : [];
-    evalRecords = split.valid.map((i) => records[i]);
+    trainIndices = purpose === 'train' || purpose === 'preview' ? split.train : [];
     const cap = evalCap(config, purpose);
-    evalRecords = evalRecords.slice(0, purpose === 'train' ? cap : cap || evalRecords.length);
+    evalIndices = split.valid.slice(0, purpose === 'train' ? cap : cap || split.valid.length);
   }
+  // A preview describes every row in file order; the others tokenize only the rows they use.
+  const needed =
+    purpose === 'preview' ? records.map((_, i) => i) : [...trainIndices, ...evalIndices];
+  const evalRecords = evalIndices.map((i) => records[i]);
 
-  const all = [...trainRecords, ...evalRecords];
   // One pool for both passes, so workers start once.
   const pool = await createTokenizerPool(tokenizer, {
     numWorkers: effectiveWorkers(config.numWorkers),
@@ -166,18 +170,24 @@ export async function loadRunRows(
   let evalSwapped: JudgeRow[] | undefined;
   try {
     const options = { maxSequenceLength: config.maxSequenceLength, pool };
-    tokenized = await tokenizeArena(all, tokenizer, options);
+    tokenized = await tokenizeArena(
+      needed.map((i) => records[i]),
+      tokenizer,
+      options,
+    );
     if (config.swapAverage && evalRecords.length > 0) {
       evalSwapped = await tokenizeArena(evalRecords, tokenizer, { ...options, swap: true });
     }
   } finally {
     await pool.close();
   }
+  const rowOf = new Map(needed.map((recordIndex, k) => [recordIndex, tokenized[k]]));
   return {
     source,
-    train: tokenized.slice(0, trainRecords.length),
-    eval: tokenized.slice(trainRecords.length),
+    train: trainIndices.map((i) => rowOf.get(i)!),
+    eval: evalIndices.map((i) => rowOf.get(i)!),
     evalSwapped,
+    all: purpose === 'preview' ? tokenized : undefined,
     skipped: bad.length,
     skippedRows: bad,
     truncated: tokenized.filter((r) => r.truncated).length,

@@ -56,7 +56,8 @@ export async function dataPreviewCommand(config: RunConfig): Promise<DataPreview
   const tokenizer = await runTokenizer(config, registry);
   // Previewing needs no labels: a test.csv shows its statistics and micro-batches too.
   const rows = await loadRunRows(config, tokenizer, 'preview');
-  const all = [...rows.train, ...rows.eval];
+  // File order, so the seeded shuffle batches exactly what `pnpm --filter @gft/arena bench` does.
+  const all = rows.all ?? [...rows.train, ...rows.eval];
   const padId = tokenizer.specialTokens.pad;
   const collators = await Promise.all(
     COMPARED_COLLATORS.map(async (name) =>
