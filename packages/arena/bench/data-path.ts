@@ -23,6 +23,7 @@ import {
   createLoader,
   createTokenizerPool,
   formatJudgePrompt,
+  lengthDistribution,
   readArenaAll,
   syntheticArena,
   tokenizeArena,
@@ -131,12 +132,11 @@ async function main(): Promise<void> {
 
   // 2. Padded vs packed at 80 rows / 16384 tokens, shuffled with seed 0.
   const rows = await tokenizeArena(records, tokenizer, { numWorkers: 4 });
-  const lengths = rows.map((r) => r.ids.length).sort((a, b) => a - b);
-  const q = (p: number): number => lengths[Math.floor(p * (lengths.length - 1))];
-  const full = rows.map((r) => r.fullLength).sort((a, b) => a - b);
-  const fq = (p: number): number => full[Math.floor(p * (full.length - 1))];
+  // The same percentiles `gft data preview` prints (nearest rank).
+  const before = lengthDistribution(rows.map((r) => r.fullLength));
+  const after = lengthDistribution(rows.map((r) => r.ids.length));
   console.log(
-    `judge-prompt tokens before truncation: mean ${(full.reduce((s, n) => s + n, 0) / full.length).toFixed(0)}, p10 ${fq(0.1)}, p50 ${fq(0.5)}, p90 ${fq(0.9)}, p99 ${fq(0.99)}, max ${fq(1)}; truncated to 4096: ${rows.filter((r) => r.truncated).length} rows; after: p50 ${q(0.5)}, max ${q(1)}`,
+    `judge-prompt tokens before truncation: mean ${before.mean.toFixed(0)}, p10 ${before.p10}, p50 ${before.p50}, p90 ${before.p90}, p99 ${before.p99}, max ${before.max}; truncated to 4096: ${rows.filter((r) => r.truncated).length} rows; after: p50 ${after.p50}, max ${after.max}`,
   );
   const collators: Collator[] = [paddingCollator(), varlenPacking()];
   const orders: CollateOrder[] = ['keep', 'sort', 'first-fit-decreasing'];

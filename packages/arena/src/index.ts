@@ -10,6 +10,18 @@ export {
   recordToArenaRow,
 } from './arena-row.js';
 export {
+  type BatchingStats,
+  type BatchingStatsOptions,
+  batchingStats,
+} from './batching-stats.js';
+export {
+  type ArenaDataStats,
+  arenaDataStats,
+  type LengthDistribution,
+  lengthDistribution,
+  type StatsRow,
+} from './data-stats.js';
+export {
   buildJudgeRow,
   DEFAULT_MAX_SEQUENCE_LENGTH,
   formatJudgePrompt,
@@ -102,3 +114,4 @@ export {
   planTruncation,
   type TruncationPlan,
 } from './truncation.js';
+export { type VerdictTokenIds, verdictTokenIds } from './verdict-token-ids.js';

@@ -32,6 +32,8 @@ export interface JudgeRow extends TokenizedRow {
   truncated: boolean;
   /** Tokens before truncation. */
   fullLength: number;
+  /** Conversation turns of the record (before truncation). */
+  turns: number;
   droppedTurns: number;
   /** The prompt shows the A/B-swapped mirror of the source record. */
   swapped: boolean;
@@ -116,6 +118,7 @@ export function buildJudgeRow(
     text: texts.join(''),
     truncated: plan.truncated,
     fullLength: plan.fullLength,
+    turns: record.prompt.length,
     droppedTurns: plan.droppedTurns,
     swapped: record.swapped ?? false,
   };

@@ -23,22 +23,37 @@ import { GftError, type TokenizedRow, type Tokenizer } from '@gft/core';
 import { DEFAULT_TRAIN_EVAL_ROWS, evalRowsFor, type RunConfig } from './config.js';
 import { checkOptionRules } from './option-rules.js';
 
-/** Tokenized rows of one run: train, validation and (swapAverage) the validation mirrors. */
-export interface RunRows {
+/**
+ * Tokenized rows of one run: train, validation and (swapAverage) the validation mirrors.
+ * Judge rows (with their truncation facts) when freshly tokenized; plain rows from a rows file.
+ */
+export interface RunRows<Row extends TokenizedRow = TokenizedRow> {
   /** `synthetic (N rows, seed S)` or the file path, for logs. */
   source: string;
-  train: TokenizedRow[];
-  eval: TokenizedRow[];
+  train: Row[];
+  eval: Row[];
   /** The eval rows A/B-swapped, same ids (only with `swapAverage`). */
-  evalSwapped?: TokenizedRow[];
+  evalSwapped?: Row[];
   /** Rows skipped as unreadable (files only). */
   skipped: number;
+  /** Each skipped row with its reason, when read in this process. */
+  skippedRows?: BadRow[];
+  /** Every row in file order (`preview` only): train and validation rows, unsplit. */
+  all?: Row[];
   /** Rows cut to fit `maxSequenceLength`. */
   truncated: number;
 }
 
-/** Which rows a command needs: train + validation, or all rows for prediction. */
-export type RowsPurpose = 'train' | 'eval' | 'predict';
+/**
+ * Which rows a command needs: train + validation, or all rows for prediction. `preview`:
+ * train folds and the whole validation fold, labels optional (`gft data preview`).
+ */
+export type RowsPurpose = 'train' | 'eval' | 'predict' | 'preview';
+
+/** The validation-row cap a purpose uses; preview reads every row. */
+function evalCap(config: RunConfig, purpose: Exclude<RowsPurpose, 'predict'>): number {
+  return purpose === 'preview' ? 0 : evalRowsFor(config, purpose);
+}
 
 /**
  * Synthetic rows to generate when `rows` is 0: enough for every step to see fresh rows
@@ -48,8 +63,10 @@ export function syntheticRowCount(config: RunConfig, purpose: RowsPurpose): numb
   if (config.rows > 0) return config.rows;
   const k = config.folds;
   const trainNeed =
-    purpose === 'train' ? Math.ceil((config.steps * config.batchSize * k) / (k - 1)) : 0;
-  const evalRows = purpose === 'predict' ? 0 : evalRowsFor(config, purpose);
+    purpose === 'train' || purpose === 'preview'
+      ? Math.ceil((config.steps * config.batchSize * k) / (k - 1))
+      : 0;
+  const evalRows = purpose === 'predict' ? 0 : evalCap(config, purpose);
   return Math.max(trainNeed, Math.max(1, evalRows || DEFAULT_TRAIN_EVAL_ROWS) * k);
 }
 
@@ -68,12 +85,12 @@ async function readRecords(
   config: RunConfig,
   purpose: RowsPurpose,
   labels: LabelRequirement,
-): Promise<{ records: ArenaRecord[]; skipped: number; source: string }> {
+): Promise<{ records: ArenaRecord[]; bad: BadRow[]; source: string }> {
   if (config.data === 'synthetic') {
     const n = syntheticRowCount(config, purpose);
     return {
       records: syntheticArena(n, { seed: config.seed }),
-      skipped: 0,
+      bad: [],
       source: `synthetic (${n} rows, seed ${config.seed})`,
     };
   }
@@ -98,7 +115,7 @@ async function readRecords(
       where: config.data,
     });
   }
-  return { records, skipped: bad.length, source: config.data };
+  return { records, bad, source: config.data };
 }
 
 /** Worker threads actually used: more than cores - 1 only adds contention. */
@@ -115,15 +132,18 @@ export async function loadRunRows(
   config: RunConfig,
   tokenizer: Tokenizer,
   purpose: RowsPurpose,
-  /** Default: required to train and evaluate (losses need them), optional to predict. */
-  labels: LabelRequirement = purpose === 'predict' ? 'optional' : 'require',
-): Promise<RunRows> {
+  /** Default: required to train and evaluate (losses need them), optional to predict and preview. */
+  labels: LabelRequirement = purpose === 'predict' || purpose === 'preview'
+    ? 'optional'
+    : 'require',
+): Promise<RunRows<JudgeRow>> {
   checkOptionRules(config, { batches: true });
-  const { records, skipped, source } = await readRecords(config, purpose, labels);
-  let trainRecords: ArenaRecord[] = [];
-  let evalRecords: ArenaRecord[];
+  const { records, bad, source } = await readRecords(config, purpose, labels);
+  // Indices into `records` of the training and validation rows.
+  let trainIndices: number[] = [];
+  let evalIndices: number[];
   if (purpose === 'predict') {
-    evalRecords = records;
+    evalIndices = records.map((_, i) => i);
   } else {
     if (records.length < config.folds) {
       throw new GftError(
@@ -133,13 +153,15 @@ export async function loadRunRows(
       );
     }
     const split = kFoldSplits(records, { k: config.folds, seed: config.seed })[config.fold];
-    trainRecords = purpose === 'train' ? split.train.map((i) => records[i]) : [];
-    evalRecords = split.valid.map((i) => records[i]);
-    const cap = evalRowsFor(config, purpose);
-    evalRecords = evalRecords.slice(0, purpose === 'train' ? cap : cap || evalRecords.length);
+    trainIndices = purpose === 'train' || purpose === 'preview' ? split.train : [];
+    const cap = evalCap(config, purpose);
+    evalIndices = split.valid.slice(0, purpose === 'train' ? cap : cap || split.valid.length);
   }
+  // A preview describes every row in file order; the others tokenize only the rows they use.
+  const needed =
+    purpose === 'preview' ? records.map((_, i) => i) : [...trainIndices, ...evalIndices];
+  const evalRecords = evalIndices.map((i) => records[i]);
 
-  const all = [...trainRecords, ...evalRecords];
   // One pool for both passes, so workers start once.
   const pool = await createTokenizerPool(tokenizer, {
     numWorkers: effectiveWorkers(config.numWorkers),
@@ -148,19 +170,26 @@ export async function loadRunRows(
   let evalSwapped: JudgeRow[] | undefined;
   try {
     const options = { maxSequenceLength: config.maxSequenceLength, pool };
-    tokenized = await tokenizeArena(all, tokenizer, options);
+    tokenized = await tokenizeArena(
+      needed.map((i) => records[i]),
+      tokenizer,
+      options,
+    );
     if (config.swapAverage && evalRecords.length > 0) {
       evalSwapped = await tokenizeArena(evalRecords, tokenizer, { ...options, swap: true });
     }
   } finally {
     await pool.close();
   }
+  const rowOf = new Map(needed.map((recordIndex, k) => [recordIndex, tokenized[k]]));
   return {
     source,
-    train: tokenized.slice(0, trainRecords.length),
-    eval: tokenized.slice(trainRecords.length),
+    train: trainIndices.map((i) => rowOf.get(i)!),
+    eval: evalIndices.map((i) => rowOf.get(i)!),
     evalSwapped,
-    skipped,
+    all: purpose === 'preview' ? tokenized : undefined,
+    skipped: bad.length,
+    skippedRows: bad,
     truncated: tokenized.filter((r) => r.truncated).length,
   };
 }

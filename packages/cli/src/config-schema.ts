@@ -122,6 +122,15 @@ export const runConfigSchema = v.strictObject(
       text('Hugging Face model directory (weights + tokenizer.json); default: random init'),
     ),
     adapterOptions: options('options for the adapter factory'),
+    head: oneOf(
+      ['classification', 'verdict'],
+      "'classification' (score matrix) or 'verdict' (LM-head logits of the tokens A, B, C after the prompt's '[[')",
+    ),
+    verdictTokens: v.optional(
+      names(
+        "verdict head: token ids of A, B, C (default: derived from the tokenizer by encoding the prompt's suffix + each letter)",
+      ),
+    ),
     data: text("'synthetic' or an arena .csv / .jsonl / .parquet file"),
     rows: integer(
       0,

@@ -16,6 +16,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   // cpu-native where its addon loads, else wasm (default-backend.ts).
   backend: 'auto',
   adapterOptions: {},
+  head: 'classification',
   data: 'synthetic',
   rows: 0,
   folds: 5,

@@ -368,6 +368,8 @@ describe('gft', () => {
     expect(report).toContain('lora/padding/broken');
     expect(report).toContain('no broken-accelerator here');
     expect(report).toMatch(/\| lora\/padding\/wasm \| \d/);
+    // Every cell's head is named (the default: classification).
+    expect(report).toContain('head `classification`');
 
     const allowed = await bench(['--backends', 'broken', '--allowFailures']);
     expect(allowed.code).toBe(0);

@@ -33,6 +33,8 @@ const PLUGIN_SET_FIELDS: Field[] = [
   'backend',
   'threads',
   'tokenizer',
+  'head',
+  'verdictTokens',
 ];
 /** Where rows come from and how they become micro-batches. */
 const DATA_FIELDS: Field[] = [
@@ -62,6 +64,8 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'preset',
       'checkpoint',
       'tokenizer',
+      'head',
+      'verdictTokens',
       'adapters',
       'r',
       'collators',
@@ -116,7 +120,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
   },
   'data preview': {
     summary:
-      'print the micro-batches of the first --steps loader batches (len(input_ids[0]), cu_seqlens, ...)',
+      'data statistics (rows read / skipped, labels, multi-turn, truncation, token-length percentiles, padded vs packed efficiency), then the micro-batches of the first --steps loader batches (len(input_ids[0]), cu_seqlens, ...)',
     fields: ['checkpoint', 'tokenizer', 'collator', 'steps', ...DATA_FIELDS, 'seed'],
   },
   plugins: {
@@ -305,7 +309,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const r = await evalCommand(config);
         print(
           r,
-          `eval at step ${r.step}: log loss ${r.logLoss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(1)}% (${r.rows} rows)`,
+          `eval at step ${r.step}: log loss ${r.logLoss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(1)}% (${r.rows} rows, ${r.head} head)`,
         );
         return EXIT.ok;
       }
@@ -313,7 +317,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const r = await predictCommand(config);
         print(
           r,
-          `wrote ${r.out} (${r.rows} rows of ${r.data}${r.swapAveraged ? ', A/B-swap averaged' : ''})`,
+          `wrote ${r.out} (${r.rows} rows of ${r.data}, ${r.head} head${r.swapAveraged ? ', A/B-swap averaged' : ''})`,
         );
         return EXIT.ok;
       }

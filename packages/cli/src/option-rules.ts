@@ -39,6 +39,12 @@ export function checkOptionRules(config: RunConfig, context: OptionContext): voi
       '--resume continues from the checkpoints in --checkpointDir; give --checkpointDir',
     );
   }
+  if (config.verdictTokens && config.head !== 'verdict') {
+    throw conflict(
+      ['verdictTokens', 'head'],
+      `token ids are for the verdict head, but the head is '${config.head}'; add --head verdict or drop --verdictTokens`,
+    );
+  }
   if (config.checkpointEvery > 0 && !config.checkpointDir) {
     throw conflict(
       ['checkpointEvery', 'checkpointDir'],

@@ -22,6 +22,7 @@ import {
   type GemmaConfig,
   GemmaModel,
   gemmaTrainableModel,
+  type HeadSpec,
   loadGemma,
   preset,
   randomWeights,
@@ -30,6 +31,7 @@ import {
 import { buildProgress } from './build-progress.js';
 import { collectGarbage } from './collect-garbage.js';
 import { adapterOptionsFor, type RunConfig } from './config.js';
+import { describeHead, runHead } from './run-head.js';
 
 /** The tokenizer a run uses by name: explicit, else none with a checkpoint (its tokenizer.json). */
 export function tokenizerName(config: RunConfig): string | undefined {
@@ -69,13 +71,19 @@ export function runGemmaConfig(config: RunConfig): GemmaConfig {
   return config.checkpoint ? readGemmaConfig(config.checkpoint) : preset(config.preset);
 }
 
-export function buildModel(
+/**
+ * The run's model with its head (run-head.ts). Checkpoint tensors the head leaves unread (a
+ * trained `score.weight` under the verdict head) are reported on stderr, not dropped quietly.
+ */
+export async function buildModel(
   config: RunConfig,
   set: PluginSet,
-): { model: TrainableModel; vocabSize: number } {
+): Promise<{ model: TrainableModel; vocabSize: number; head: HeadSpec }> {
+  const head = await runHead(config, set.tokenizer);
   const gemma = config.checkpoint
     ? loadGemma(config.checkpoint, {
         adapter: set.adapter,
+        head,
         scoreSeed: config.seed,
         onProgress: buildProgress(config.checkpoint),
       })
@@ -83,16 +91,28 @@ export function buildModel(
         const gemmaConfig = preset(config.preset);
         return GemmaModel.build({
           config: gemmaConfig,
-          weights: randomWeights(gemmaConfig, { seed: config.seed }),
+          // A random score head under the verdict head would only be reported as unused.
+          weights: randomWeights(gemmaConfig, {
+            seed: config.seed,
+            withScore: head.kind === 'classification',
+          }),
           adapter: set.adapter,
+          head,
           scoreSeed: config.seed,
           onProgress: buildProgress(`${config.preset} (${set.adapter.name}, random init)`),
         });
       })();
+  for (const name of gemma.unusedWeights) {
+    process.stderr.write(
+      `gft: warning: ${config.checkpoint ?? config.preset}: '${name}' is not used by the ${describeHead(head)} head ` +
+        '(it reads the tied embedding rows of the verdict tokens); its trained values play no part in this run\n',
+    );
+  }
   collectGarbage();
   return {
     model: gemmaTrainableModel(gemma, { checkpoint: config.activationCheckpointing }),
     vocabSize: gemma.config.vocabSize,
+    head,
   };
 }
 

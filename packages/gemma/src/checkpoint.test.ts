@@ -184,6 +184,9 @@ describe('checkpoints', () => {
       adapter: fullFineTune(),
       head: { kind: 'verdict', tokenIds: ids },
     });
+    // The fixture's trained score head is not read by the verdict head: the model says so.
+    expect(model.unusedWeights).toEqual(['score.weight']);
+    expect(model.params.has('score.weight')).toBe(false);
     const exp = readTensors(fixture('tiny-gemma2', 'expected.safetensors'));
     const lm = exp.readF32('lm_logits');
     const want = [4, 15, 35].flatMap((row) => ids.map((id) => lm[row * 512 + id]));

@@ -63,6 +63,11 @@ export class GemmaModel {
   readonly adapter: Adapter;
   readonly head: HeadSpec;
   readonly baseModel?: string;
+  /**
+   * Checkpoint tensors this model does not read: a `score.weight` under the verdict head.
+   * Callers report them; a trained classification head silently dropped looks like a bug.
+   */
+  readonly unusedWeights: string[] = [];
   /** Site name -> Linear built by the adapter. */
   readonly linears = new Map<string, Linear>();
   /** Checkpoint key -> non-linear parameter (a `tf.Variable` when it trains). */
@@ -132,6 +137,8 @@ export class GemmaModel {
             ? readDense(weights, SCORE_KEY)
             : seededNormal(shape[0] * shape[1], 0.02, options.scoreSeed ?? 0, SCORE_KEY),
         );
+      } else if (hasScore) {
+        model.unusedWeights.push(SCORE_KEY);
       }
     } catch (e) {
       model.dispose();

@@ -9,6 +9,7 @@ const LABELS: Record<string, string> = {
   batchSize: 'rows per loader batch',
   maxTokens: 'micro-batch token budget',
   maxSequenceLength: 'max sequence length',
+  head: 'head',
   lr: 'lr',
   seed: 'seed',
 };

@@ -24,11 +24,25 @@ import { adapterOptionsFor, type RunConfig } from '../config.js';
 import { stepMemoryModel } from '../memory-prediction.js';
 import { cliRegistry } from '../registry.js';
 import { readRowsFile, writeRowsFile } from '../rows-file.js';
+import { describeHead, runHead } from '../run-head.js';
 import { runGemmaConfig, runTokenizer } from '../session.js';
 import { trainCommand } from './train.js';
 
 export async function benchCommand(config: RunConfig, log: (line: string) => void) {
   const started = Date.now();
+  // A misspelt name would otherwise surface only after the data is tokenized, as failed
+  // cells; a backend that is known but cannot start is a cell failure the report shows.
+  const registry = cliRegistry();
+  for (const [kind, names] of [
+    ['adapter', config.adapters],
+    ['collator', config.collators],
+    ['backend', config.backends],
+  ] as const) {
+    for (const name of names) registry.get(kind, name);
+  }
+  const tokenizer = await runTokenizer(config, registry);
+  // Every cell uses this head; the report's settings line says which, ids included.
+  const head = describeHead(await runHead(config, tokenizer));
   const cells = expandMatrix({
     adapters: config.adapters,
     collators: config.collators,
@@ -44,23 +58,14 @@ export async function benchCommand(config: RunConfig, log: (line: string) => voi
       maxSequenceLength: config.maxSequenceLength,
       lr: config.lr,
       seed: config.seed,
+      head,
     },
   });
-  // A misspelt name would otherwise surface only after the data is tokenized, as failed
-  // cells; a backend that is known but cannot start is a cell failure the report shows.
-  const registry = cliRegistry();
-  for (const [kind, names] of [
-    ['adapter', config.adapters],
-    ['collator', config.collators],
-    ['backend', config.backends],
-  ] as const) {
-    for (const name of names) registry.get(kind, name);
-  }
   mkdirSync(config.out, { recursive: true });
   const jsonl = join(config.out, 'bench.jsonl');
   writeFileSync(jsonl, '');
   // Read and tokenize once; every cell trains on the same rows.
-  const rows = await loadRunRows(config, await runTokenizer(config, registry), 'train');
+  const rows = await loadRunRows(config, tokenizer, 'train');
   const rowsFile = join(config.out, 'rows.json');
   writeRowsFile(rowsFile, rows);
   log(

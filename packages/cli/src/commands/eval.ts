@@ -11,6 +11,7 @@ import {
 import { loadRunRows, type RowsPurpose } from '../arena-data.js';
 import type { RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
+import { describeHead } from '../run-head.js';
 import { buildModel, checkVocab, evalBatches, pluginSet } from '../session.js';
 
 /** Restores the newest intact checkpoint of `dir` (parameters only); warns for damaged newer ones. */
@@ -33,13 +34,13 @@ async function restoreParams(model: TrainableModel, dir: string): Promise<number
 async function setup(config: RunConfig, purpose: RowsPurpose) {
   const set = await pluginSet(config, cliRegistry());
   const rows = await loadRunRows(config, set.tokenizer, purpose);
-  const { model, vocabSize } = buildModel(config, set);
+  const { model, vocabSize, head } = await buildModel(config, set);
   try {
     checkVocab(rows.eval, vocabSize, config);
     const step = config.checkpointDir ? await restoreParams(model, config.checkpointDir) : 0;
     const data = evalBatches(rows.eval, config, set);
     const swapped = rows.evalSwapped && evalBatches(rows.evalSwapped, config, set);
-    return { model, data, swapped, step, source: rows.source };
+    return { model, data, swapped, step, source: rows.source, head: describeHead(head) };
   } catch (e) {
     model.dispose();
     throw e;
@@ -47,20 +48,27 @@ async function setup(config: RunConfig, purpose: RowsPurpose) {
 }
 
 export async function evalCommand(config: RunConfig) {
-  const { model, data, swapped, step, source } = await setup(config, 'eval');
+  const { model, data, swapped, step, source, head } = await setup(config, 'eval');
   try {
-    return { step, data: source, ...(await evaluate(model, data, { swapped })) };
+    return { step, data: source, head, ...(await evaluate(model, data, { swapped })) };
   } finally {
     model.dispose();
   }
 }
 
 export async function predictCommand(config: RunConfig) {
-  const { model, data, swapped, step, source } = await setup(config, 'predict');
+  const { model, data, swapped, step, source, head } = await setup(config, 'predict');
   const out = join(config.out, 'submission.csv');
   try {
     const p = await predict(model, data, { out, swapped });
-    return { step, data: source, rows: p.ids.length, swapAveraged: p.swapAveraged, out };
+    return {
+      step,
+      data: source,
+      head,
+      rows: p.ids.length,
+      swapAveraged: p.swapAveraged,
+      out,
+    };
   } finally {
     model.dispose();
   }

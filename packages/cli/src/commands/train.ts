@@ -9,6 +9,7 @@ import {
 import { loadRunRows, type RunRows } from '../arena-data.js';
 import { evalRowsFor, type RunConfig } from '../config.js';
 import { cliRegistry } from '../registry.js';
+import { describeHead } from '../run-head.js';
 import { buildModel, checkVocab, evalBatches, pluginSet, trainSource } from '../session.js';
 
 /**
@@ -25,7 +26,7 @@ export async function trainCommand(
 ) {
   const set = await pluginSet(config, cliRegistry());
   const data = rows ?? (await loadRunRows(config, set.tokenizer, 'train'));
-  const { model, vocabSize } = buildModel(config, set);
+  const { model, vocabSize, head } = await buildModel(config, set);
   try {
     onBuilt?.(set);
     checkVocab([...data.train, ...data.eval], vocabSize, config);
@@ -69,6 +70,7 @@ export async function trainCommand(
         batchSize: config.batchSize,
         maxTokens: config.maxTokens,
         maxSequenceLength: config.maxSequenceLength,
+        head: describeHead(head),
       },
       backend: set.backend,
     });

@@ -40,6 +40,18 @@ export async function snapshot(
 }
 
 /**
+ * Parameters the checkpoint holds that `model` does not train (e.g. the classification head's
+ * `score.weight` when the model now uses the verdict head): restoring ignores them, so callers
+ * report them rather than let trained values vanish unnoticed.
+ */
+export function unusedParams(ckpt: CheckpointData, model: TrainableModel): string[] {
+  const trained = model.trainableVariables();
+  return [...ckpt.tensors.keys()]
+    .filter((k) => k.startsWith(PARAM) && !trained.has(k.slice(PARAM.length)))
+    .map((k) => k.slice(PARAM.length));
+}
+
+/**
  * Loads `ckpt` into the model and, when given, the optimizer; returns the step to continue
  * from. Without an optimizer only the parameters (and model state) are restored, as for
  * evaluation and prediction. Everything used is checked before anything is assigned, so a
@@ -67,7 +79,7 @@ export function restoreCheckpoint(
         .map((k) => k.slice(PARAM.length));
       throw new GftError(
         'BAD_CHECKPOINT',
-        `${of} has no tensor for trainable variable '${name}' (it has: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}); was it written by a run with another technique or preset?`,
+        `${of} has no tensor for trainable variable '${name}' (it has: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}); was it written by a run with another technique, head or preset?`,
         { where: PARAM + name },
       );
     }

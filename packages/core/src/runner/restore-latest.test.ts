@@ -106,6 +106,25 @@ describe('restoreLatest', () => {
     });
   }
 
+  it("warns about parameters the model does not train (a classification head's score under the verdict head)", async () => {
+    const { store, newest } = await setup();
+    const t = tinyTrainee();
+    const withoutScore = new Map(
+      [...t.model.trainableVariables()].filter(([name]) => name !== 'score.weight'),
+    );
+    const warnings: CheckpointWarning[] = [];
+    const got = await restoreLatest({
+      store,
+      model: { ...t.model, trainableVariables: () => withoutScore },
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(got?.step).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toMatch(/does not train, left unused: score\.weight \(/);
+    expect(warnings[0].where).toBe(`${newest}: param.score.weight`);
+    t.dispose();
+  });
+
   it('restores parameters only when no optimizer is given', async () => {
     const { store, saved } = await setup();
     const t = tinyTrainee();

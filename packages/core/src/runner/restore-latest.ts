@@ -6,7 +6,7 @@
  */
 import { GftError } from '../errors/gft-error.js';
 import type { AdamW } from './adamw.js';
-import { restoreCheckpoint } from './checkpoint.js';
+import { restoreCheckpoint, unusedParams } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { TrainableModel } from './trainable-model.js';
 
@@ -21,7 +21,10 @@ export interface RestoreLatestOptions {
   model: TrainableModel;
   /** Restored too when given; without it only parameters and model state (eval, predict). */
   optimizer?: AdamW;
-  /** Called for each damaged checkpoint passed over, before the next older one is tried. */
+  /**
+   * Called for each damaged checkpoint passed over, before the next older one is tried, and
+   * for parameters of the restored checkpoint that the model does not train.
+   */
   onWarning?: (warning: CheckpointWarning) => void;
 }
 
@@ -43,6 +46,13 @@ export async function restoreLatest(
     try {
       const ckpt = await store.load(location);
       const step = restoreCheckpoint(ckpt, model, optimizer);
+      const unused = unusedParams(ckpt, model);
+      if (unused.length > 0) {
+        onWarning?.({
+          message: `checkpoint ${location} holds ${unused.length} parameter(s) this model does not train, left unused: ${unused.join(', ')} (a run with another head or technique wrote it?)`,
+          where: `${location}: param.${unused[0]}`,
+        });
+      }
       return { step, location, state: ckpt.state };
     } catch (error) {
       if (!GftError.isInstance(error) || error.code !== 'BAD_CHECKPOINT') throw error;
