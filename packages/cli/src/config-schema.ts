@@ -16,6 +16,7 @@ export type Kind =
   | 'number0'
   | 'boolean'
   | 'strings'
+  | 'ints'
   | 'object';
 
 /** The flag parser's reading of a field (CONFIG_FIELDS), kept beside its description. */
@@ -91,6 +92,17 @@ function names(help: string) {
   );
 }
 
+function tokenIds(count: number, help: string) {
+  const mustBe = `${count} token ids, integers >= 0 (comma-separated on the command line) (${help})`;
+  const id = v.pipe(v.number(mustBe), v.safeInteger(mustBe), v.minValue(0, mustBe));
+  return v.pipe(
+    v.array(id, mustBe),
+    v.length(count, mustBe),
+    v.description(help),
+    kindOf<number[]>('ints'),
+  );
+}
+
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -127,7 +139,8 @@ export const runConfigSchema = v.strictObject(
       "'classification' (score matrix) or 'verdict' (LM-head logits of the tokens A, B, C after the prompt's '[[')",
     ),
     verdictTokens: v.optional(
-      names(
+      tokenIds(
+        3,
         "verdict head: token ids of A, B, C (default: derived from the tokenizer by encoding the prompt's suffix + each letter)",
       ),
     ),

@@ -82,6 +82,10 @@ function fromFlag(kind: Kind, value: unknown): unknown {
       return value === 'true' ? true : value === 'false' ? false : value;
     case 'strings':
       return value.split(',').map((s) => s.trim());
+    case 'ints':
+      return value
+        .split(',')
+        .map((s) => (s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : s));
     case 'object':
       try {
         return JSON.parse(value);

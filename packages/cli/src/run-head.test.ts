@@ -38,29 +38,28 @@ describe('runHead', () => {
   });
 
   it('--verdictTokens overrides, and must be 3 integer ids', async () => {
-    const given = config({ head: 'verdict', verdictTokens: ['65', '66', '67'] });
+    const given = {
+      ...config({ head: 'verdict' }),
+      ...loadConfig(undefined, { head: 'verdict', verdictTokens: '65,66,67' }),
+    };
     expect(await runHead(given, tokenizer)).toEqual({ kind: 'verdict', tokenIds: [65, 66, 67] });
-    for (const bad of [
-      ['65', '66'],
-      ['65', 'B', '67'],
-      ['65', '-1', '67'],
-    ]) {
-      await expect(
-        runHead(config({ head: 'verdict', verdictTokens: bad }), tokenizer),
-      ).rejects.toThrow(/field 'verdictTokens' must be 3 token ids/);
+    for (const bad of ['65,66', '65,B,67', '65,-1,67', '65,66.5,67']) {
+      expect(() => loadConfig(undefined, { head: 'verdict', verdictTokens: bad })).toThrow(
+        /field 'verdictTokens(\.\d)?' must be 3 token ids, integers >= 0/,
+      );
     }
   });
 
   it('--verdictTokens without --head verdict is a conflict naming both', () => {
     expect(() =>
-      checkOptionRules(config({ verdictTokens: ['65', '66', '67'] }), { batches: false }),
+      checkOptionRules(config({ verdictTokens: [65, 66, 67] }), { batches: false }),
     ).toThrow(/--verdictTokens and --head: .*add --head verdict/);
   });
 
   it('a config file takes "head" and "verdictTokens"; an unknown head names the choices', () => {
     const file = join(tmp, 'run.json');
-    writeFileSync(file, JSON.stringify({ head: 'verdict', verdictTokens: '1,2,3' }));
-    expect(loadConfig(file, {})).toMatchObject({ head: 'verdict', verdictTokens: ['1', '2', '3'] });
+    writeFileSync(file, JSON.stringify({ head: 'verdict', verdictTokens: [1, 2, 3] }));
+    expect(loadConfig(file, {})).toMatchObject({ head: 'verdict', verdictTokens: [1, 2, 3] });
     writeFileSync(file, JSON.stringify({ head: 'lm' }));
     expect(() => loadConfig(file, {})).toThrow(
       /field 'head' must be one of classification, verdict/,
@@ -75,7 +74,7 @@ describe('buildModel with the verdict head', () => {
       tokenizer: 'gemma2',
       head: 'verdict',
       // The fixture's vocabulary has 512 entries: the Gemma-2 letters' ids do not fit.
-      verdictTokens: ['65', '66', '67'],
+      verdictTokens: [65, 66, 67],
       backend: 'wasm',
     });
     const set = await pluginSet(run, cliRegistry());

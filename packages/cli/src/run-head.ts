@@ -4,27 +4,17 @@
  * letters as they follow the judge prompt's `[[`) unless `--verdictTokens` gives them.
  */
 import { verdictTokenIds } from '@gft/arena';
-import { GftError, type Tokenizer } from '@gft/core';
+import type { Tokenizer } from '@gft/core';
 import type { HeadSpec } from '@gft/gemma';
 import type { RunConfig } from './config.js';
 
-/** `--verdictTokens 235280,235305,235288` -> three ids, or an error naming the field. */
-function parseVerdictTokens(given: readonly string[]): [number, number, number] {
-  const ids = given.map(Number);
-  if (ids.length !== 3 || ids.some((id) => !Number.isInteger(id) || id < 0)) {
-    throw new GftError(
-      'BAD_CONFIG',
-      `field 'verdictTokens' must be 3 token ids (A wins, B wins, tie), e.g. 235280,235305,235288; got ${JSON.stringify(given)}`,
-      { where: 'verdictTokens' },
-    );
-  }
-  return [ids[0], ids[1], ids[2]];
-}
-
 export async function runHead(config: RunConfig, tokenizer: Tokenizer): Promise<HeadSpec> {
   if (config.head !== 'verdict') return { kind: 'classification' };
-  if (config.verdictTokens)
-    return { kind: 'verdict', tokenIds: parseVerdictTokens(config.verdictTokens) };
+  if (config.verdictTokens) {
+    // The schema has checked them: three integer ids.
+    const [a, b, c] = config.verdictTokens;
+    return { kind: 'verdict', tokenIds: [a, b, c] };
+  }
   await tokenizer.setup?.();
   return { kind: 'verdict', tokenIds: verdictTokenIds(tokenizer) };
 }
