@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LinearSite, pluginEntriesOf, tf } from '@gft/core';
+import { cpuBackend, type LinearSite, pluginEntriesOf, tf } from '@gft/core';
 import { maxAbsDiff, relativeMaxError } from '@gft/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dora } from './dora.js';
@@ -99,7 +99,7 @@ function layer(): DoraLinear {
 
 describe('DoRA layer', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('forward matches the float64 reference', () => {

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adamW, openSafetensors, tf } from '@gft/core';
+import { adamW, cpuBackend, openSafetensors, tf } from '@gft/core';
 import { maxAbsDiff } from '@gft/core/testing';
 import { GemmaModel, loadGemma, preset, randomWeights, trainStep } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ function expectBaseOutputs(ours: GemmaModel, base: GemmaModel, label: string) {
 
 describe('dora on the tiny preset', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('at init (B = 0) gives the base model outputs (random init)', () => {

@@ -3,7 +3,7 @@
  * steps apply LoRA dropout and prediction does not; the dropout state survives a
  * getState / setState round trip (what a resume restores); `train` runs through it.
  */
-import { arrayBatchSource, type MicroBatch, tf, train } from '@gft/core';
+import { arrayBatchSource, cpuBackend, type MicroBatch, tf, train } from '@gft/core';
 import { GemmaModel, gemmaTrainableModel, preset, randomWeights } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ const disposeAll = (m: Map<string, tf.Tensor>) => tf.dispose([...m.values()]);
 
 describe('gemmaTrainableModel', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('async forms equal the sync ones; dropout in training only; state round trip', async () => {

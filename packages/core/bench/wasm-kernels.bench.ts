@@ -11,7 +11,7 @@
  * Usage: pnpm --filter @gft/core exec tsx bench/wasm-kernels.bench.ts [--reps 7]
  * Not a unit test: nothing is asserted; speed is only ever measured here.
  */
-import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchMatMulKernel } from '../src/backends/wasm/batch-mat-mul.js';
 import { wasmBackend } from '../src/backends/wasm/index.js';
 import { stockWasmKernel } from '../src/backends/wasm/stock-kernels.js';

@@ -7,7 +7,7 @@
  * Usage: pnpm --filter @gft/core bench [-- --threads 2] [--reps 5]
  * Not a unit test: nothing is asserted; speed is only ever measured here.
  */
-import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmBackend } from '../src/backends/wasm/index.js';
 import { stockWasmKernel } from '../src/backends/wasm/stock-kernels.js';
 import { wasmInternals } from '../src/backends/wasm/wasm-internals.js';

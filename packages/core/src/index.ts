@@ -1,6 +1,7 @@
 /**
  * @gft/core: plugin contracts, plugin-set resolution, the fused-kernel registry, the
- * built-in plugins (padding collator, wasm backend, Hugging Face tokenizer) and the runner.
+ * built-in plugins (padding collator, cpu and wasm backends, Hugging Face tokenizer) and the
+ * runner. Importing it registers no tfjs backend: each loads when its plugin's `setup()` runs.
  */
 
 // Checkpoint files are part of the public API so third-party techniques can save and load
@@ -15,6 +16,7 @@ export {
 } from '@gft/safetensors';
 export * from './adapter.js';
 export * from './backend.js';
+export * from './backends/cpu/index.js';
 export * from './backends/wasm/index.js';
 export * from './collator.js';
 export { type GroupCost, groupUnderBudget } from './collators/grouping.js';

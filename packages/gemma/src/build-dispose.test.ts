@@ -4,7 +4,7 @@
  * parameter would keep e.g. the embedding's buffer alive). LoRA and QLoRA have the same test
  * in their plugins.
  */
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GemmaModel } from './model.js';
@@ -13,7 +13,7 @@ import { randomWeights } from './random-init.js';
 
 describe('GemmaModel build + dispose', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   const cases = [

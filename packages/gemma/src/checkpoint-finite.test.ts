@@ -7,7 +7,7 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GftError, tf } from '@gft/core';
+import { cpuBackend, GftError } from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import {
   openCheckpoint,
@@ -22,7 +22,7 @@ import { fixture } from './fixture-support.js';
 let root: string;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
   root = mkdtempSync(join(tmpdir(), 'gft-finite-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

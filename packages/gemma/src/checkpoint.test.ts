@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GftError, tf } from '@gft/core';
+import { cpuBackend, GftError, tf } from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import { openCheckpoint, openSafetensors, writeSafetensors } from '@gft/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import { randomWeights } from './random-init.js';
 import { trainStep } from './train-step.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 describe('presets', () => {

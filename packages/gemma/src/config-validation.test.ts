@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GftError, tf } from '@gft/core';
+import { cpuBackend, GftError } from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGemma, readGemmaConfig } from './checkpoint-load.js';
@@ -30,7 +30,7 @@ function configError(json: unknown): GftError {
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 describe('config.json field validation', () => {

@@ -7,7 +7,7 @@
  * gemma's own tests run them on cpu; @gft/plugin-cpu-native's on cpu-native (strict).
  */
 import { existsSync } from 'node:fs';
-import { geluTanh, rmsNorm, tf } from '@gft/core';
+import { cpuBackend, geluTanh, rmsNorm, tf } from '@gft/core';
 import { fullFineTune } from '@gft/plugin-full-ft';
 import type { TensorReader } from '@gft/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ export interface GoldenBackend {
 export const CPU_BACKEND: GoldenBackend = {
   name: 'cpu',
   setup: async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   },
 };
 

@@ -13,6 +13,7 @@ import {
   geluGateGeneric,
   NF4_MATMUL,
   RMS_NORM,
+  registerTfjsCpu,
   rmsNormGeneric,
   runFusedKernel,
   tf,
@@ -174,6 +175,7 @@ function normAndGate(): void {
 }
 
 async function main(): Promise<void> {
+  await registerTfjsCpu();
   registerNativeBackend({
     backendName: BACKEND,
     deviceName: 'host',

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf } from '@gft/core';
+import { registerTfjsCpu, tf } from '@gft/core';
 import { registerNativeBackend } from '../src/index.js';
 
 const THREADS = Number(process.env.GFT_BENCH_THREADS ?? cpus().length);
@@ -64,6 +64,7 @@ function compileDirect(): string | undefined {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
+  await registerTfjsCpu();
   registerNativeBackend({ backendName: 'cpu-native', deviceName: 'host', threads: THREADS });
   await tf.setBackend('cpu-native');
   const direct = compileDirect();

@@ -4,7 +4,7 @@
  * `availability()` says without throwing whether the addon loads and the device opens (no
  * GPU, no driver: the reason); `setup()` registers the device as a tfjs backend and selects it.
  */
-import { type Backend, GftError, tf } from '@gft/core';
+import { type Backend, GftError, registerTfjsCpu, tf } from '@gft/core';
 import { loadNativeAddon } from './addon.js';
 import { fallbackCounts } from './kernels/fallback.js';
 import { NativeBackend } from './native-backend.js';
@@ -82,6 +82,7 @@ export function nativeBackendPlugin(
           where: name,
         });
       }
+      await registerTfjsCpu();
       registerNativeBackend({ backendName: name, deviceName });
       setNativeStrict(name, options.strict === true);
       if (tf.getBackend() !== name) {

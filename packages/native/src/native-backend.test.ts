@@ -3,7 +3,7 @@
  * gradients), plus storage: native bytes follow tensors, dispose frees, nothing leaks.
  * The per-kernel conformance suite shared by every backend lives in @gft/core/testing.
  */
-import { tf } from '@gft/core';
+import { cpuBackend, registerTfjsCpu, tf } from '@gft/core';
 import { needs } from '@gft/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fallbackCounts, loadNativeAddon, registerNativeBackend } from './index.js';
@@ -109,10 +109,11 @@ describe.skipIf(!nativeAddon.ok)(nativeAddon.title('native backend vs tfjs-cpu')
   let native: ReturnType<typeof runAll>;
   let cpu: ReturnType<typeof runAll>;
   beforeAll(async () => {
+    await registerTfjsCpu();
     registerNativeBackend({ backendName: BACKEND, deviceName: 'host' });
     await tf.setBackend(BACKEND);
     native = runAll(BACKEND);
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
     cpu = runAll('cpu');
     await tf.setBackend(BACKEND);
   });

@@ -5,7 +5,16 @@
  * native kernels it lacks stay on their generic implementations. Checked on the host device
  * with kernels hidden; and the list of native kernels a complete device has is the host's.
  */
-import { GELU_GATE, geluGate, RMS_NORM, resolveFusedKernel, rmsNorm, tf } from '@gft/core';
+import {
+  cpuBackend,
+  GELU_GATE,
+  geluGate,
+  RMS_NORM,
+  registerTfjsCpu,
+  resolveFusedKernel,
+  rmsNorm,
+  tf,
+} from '@gft/core';
 import { needs } from '@gft/core/testing';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_FUSED_KERNELS } from './fused/index.js';
@@ -52,12 +61,13 @@ describe.skipIf(!addon.ok)(addon.title('a device with part of the kernel table')
   });
 
   it('runs what it has natively, falls back for the rest, and leaks nothing', async () => {
+    await registerTfjsCpu();
     registerNativeBackend({
       backendName: BACKEND,
       deviceName: 'host',
       hiddenKernels: ['binary', 'rmsNormForward', 'concat', 'addN'],
     });
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
     const expected = ops();
     await tf.setBackend(BACKEND);
     expect(resolveFusedKernel(RMS_NORM, BACKEND)?.via).toBe('generic');
@@ -79,6 +89,6 @@ describe.skipIf(!addon.ok)(addon.title('a device with part of the kernel table')
     expect(counted.AddN).toBeGreaterThan(0);
     expect(counted.BatchMatMul).toBeUndefined();
     expect(counted.Relu).toBeUndefined();
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 });

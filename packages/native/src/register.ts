@@ -33,10 +33,21 @@ export function setNativeStrict(backendName: string, strict: boolean): void {
   else strictBackends.delete(backendName);
 }
 
-/** Registers the backend, its kernels and fallbacks, once per process and backend name. */
+/**
+ * Registers the backend, its kernels and fallbacks, once per process and backend name.
+ * tfjs's cpu backend must be registered first (`await registerTfjsCpu()` from @gft/core):
+ * the kernels the device lacks run on it.
+ */
 export function registerNativeBackend(options: NativeBackendOptions): void {
   const { backendName, deviceName } = options;
   if (registered.has(backendName)) return;
+  if (tf.findBackendFactory('cpu') == null) {
+    throw new GftError(
+      'BACKEND_UNAVAILABLE',
+      `${backendName}: tfjs's cpu backend is not registered, and the kernels this device lacks run on it; await registerTfjsCpu() (from @gft/core) first`,
+      { where: '@gft/native' },
+    );
+  }
   const load = loadNativeAddon();
   if (!load.ok) {
     throw new GftError('BACKEND_UNAVAILABLE', `${backendName}: ${load.reason}`, {

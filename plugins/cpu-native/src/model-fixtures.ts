@@ -6,7 +6,7 @@
  * suites import this file too, so it names no backend.
  */
 import { join } from 'node:path';
-import { type Adapter, type MicroBatch, type TokenizedRow, tf } from '@gft/core';
+import { type Adapter, cpuBackend, type MicroBatch, type TokenizedRow, tf } from '@gft/core';
 import { goldenFixturesDir } from '@gft/core/testing';
 import { type GemmaConfig, GemmaModel, preset, randomWeights, readGemmaConfig } from '@gft/gemma';
 import { fallbackCounts } from '@gft/native';
@@ -17,7 +17,7 @@ import { packedMicroBatch as packRows } from '@gft/plugin-varlen-packing';
 import { dora } from '@gft-example/dora';
 
 export async function useCpu(): Promise<void> {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 }
 
 /** Seeded rows of the given lengths, ids in [3, 512), one-hot labels cycling over 3 classes. */

@@ -1,5 +1,5 @@
 /** The full-ft adapter: dense trainable projections, options, and refusal of quantised weights. */
-import { GftError, type LinearSite, tf } from '@gft/core';
+import { cpuBackend, GftError, type LinearSite, tf } from '@gft/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fullFineTune } from './full-fine-tune.js';
 
@@ -17,7 +17,7 @@ const weight = {
 };
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 describe('fullFineTune', () => {

@@ -5,7 +5,7 @@
  * leaking tensors. LoRA's own tests run it on cpu; @gft/plugin-cpu-native's on cpu-native.
  */
 import { join } from 'node:path';
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { loadGemma, modelInventory, trainStep } from '@gft/gemma';
 import { openSafetensors } from '@gft/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ export interface GoldenBackend {
 export const CPU_BACKEND: GoldenBackend = {
   name: 'cpu',
   setup: async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   },
 };
 

@@ -2,14 +2,14 @@
  * Building a Gemma model with the LoRA adapter and disposing it gives every tensor back
  * (the trained score head, A and B, the frozen bases), on random `tiny` weights.
  */
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { GemmaModel, preset, randomWeights } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lora } from './lora.js';
 
 describe('lora model build + dispose', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('returns tf.memory() to where it was, build after build', () => {

@@ -4,7 +4,7 @@
  * adapter's); the checkpointed step recomputes with the same masks as the plain one; with
  * dropout 0 a training step equals the evaluation forward.
  */
-import { type MicroBatch, seededRandom, tf } from '@gft/core';
+import { cpuBackend, type MicroBatch, seededRandom, tf } from '@gft/core';
 import { GemmaModel, preset, randomWeights, trainStep } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lora } from './lora.js';
@@ -67,7 +67,7 @@ function maxGradDiff(a: Map<string, tf.Tensor>, b: Map<string, tf.Tensor>): numb
 
 describe('lora dropout', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('dropout 0.1: training steps differ, evaluation is deterministic', () => {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { loadGemma, trainStep } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bf16BaseGoldenSuite, CPU_BACKEND, peftAdapterGoldenSuite } from './golden-suites.js';
@@ -20,7 +20,7 @@ bf16BaseGoldenSuite(CPU_BACKEND);
 
 describe('lora on tiny-gemma2', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('a trained adapter saves and reloads bit-identically', async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AdapterState,
+  cpuBackend,
   GftError,
   LINEAR_MODULES,
   type Linear,
@@ -50,7 +51,7 @@ function randn(n: number, seed: number): Float32Array {
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 describe('lora options', () => {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AdapterState, GftError, type LinearSite, tf } from '@gft/core';
+import { type AdapterState, cpuBackend, GftError, type LinearSite, tf } from '@gft/core';
 import { openSafetensors, type TensorInputs, writeSafetensors } from '@gft/safetensors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lora } from './lora.js';
@@ -24,7 +24,7 @@ const KEY_SCORE = 'base_model.model.score.weight';
 
 let root: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
   root = mkdtempSync(join(tmpdir(), 'gft-peft-tensors-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -8,7 +8,14 @@
  * wasm; @gft/plugin-cpu-native's on cpu-native.
  */
 import { join } from 'node:path';
-import { type LinearSite, NF4_MATMUL, resolveFusedKernel, tf, type WeightSource } from '@gft/core';
+import {
+  cpuBackend,
+  type LinearSite,
+  NF4_MATMUL,
+  resolveFusedKernel,
+  tf,
+  type WeightSource,
+} from '@gft/core';
 import { loadGemma, trainStep } from '@gft/gemma';
 import { loraOptionsFromPeft } from '@gft/plugin-lora';
 import { openSafetensors } from '@gft/safetensors';
@@ -29,7 +36,7 @@ export interface GoldenBackend {
 export const CPU_BACKEND: GoldenBackend = {
   name: 'cpu',
   setup: async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   },
 };
 

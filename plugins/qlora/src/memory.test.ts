@@ -4,7 +4,14 @@
  * prediction for tiny-gemma2 agreeing with what a loaded model measures.
  */
 import { join } from 'node:path';
-import { type Adapter, type ModelInventory, measureMemory, predictMemory, tf } from '@gft/core';
+import {
+  type Adapter,
+  cpuBackend,
+  type ModelInventory,
+  measureMemory,
+  predictMemory,
+  tf,
+} from '@gft/core';
 import { linearSites, loadGemma, modelInventory, preset } from '@gft/gemma';
 import { lora } from '@gft/plugin-lora';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +55,7 @@ describe('memory predictions', () => {
 
 describe('prediction vs measurement', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
   it('tiny-gemma2 under qlora and lora: predicted bytes equal measured', () => {
     for (const adapter of [qlora({ r: 4 }), lora({ r: 4 })]) {

@@ -3,7 +3,7 @@
  * them (the JavaScript arrays it was quantised into used to stay alive through closures for
  * this, 3.8 GiB resident beside the tensors of gemma2-9b), bit for bit the quantised weight.
  */
-import { type LinearSite, tf } from '@gft/core';
+import { cpuBackend, type LinearSite } from '@gft/core';
 import { seededNormal } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nf4Projection } from './nf4-projection.js';
@@ -20,7 +20,7 @@ const values = () => seededNormal(site.inFeatures * site.outFeatures, 0.02, 1, '
 
 describe('nf4Projection.dense', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('reads the quantised weight back from the tensors, bit for bit', () => {

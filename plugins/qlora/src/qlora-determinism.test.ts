@@ -6,6 +6,7 @@
  */
 import {
   adamW,
+  cpuBackend,
   type MicroBatch,
   paddedMicroBatch,
   type TokenizedRow,
@@ -89,7 +90,7 @@ const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.a
 describe('qlora determinism (tiny, 3 AdamW steps)', () => {
   let cpu: number[];
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
     cpu = run(packed(rows()));
     await wasmBackend().setup();
   });

@@ -2,14 +2,14 @@
  * Building a Gemma model with the QLoRA adapter and disposing it gives every tensor back
  * (NF4 words and absmax tensors, A and B, the trained score head), on random `tiny` weights.
  */
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { GemmaModel, preset, randomWeights } from '@gft/gemma';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qlora } from './qlora.js';
 
 describe('qlora model build + dispose', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
   });
 
   it('returns tf.memory() to where it was, build after build', () => {

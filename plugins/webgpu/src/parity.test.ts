@@ -8,7 +8,7 @@
  * beyond 2^24 decodes wrong (its losses drift from cpu's by 0.4% at step 0 and 50% by
  * step 1). webgpu had the same flaw; this plugin registers exact int32 kernels for it.
  */
-import { type Adapter, tf, wasmBackend } from '@gft/core';
+import { type Adapter, cpuBackend, tf, wasmBackend } from '@gft/core';
 import { lora } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe.skipIf(!gpu.ok)(gpuTitle('webgpu training parity on tiny'), () => {
   for (const [name, make, reference] of TECHNIQUES) {
     it(`${name}: ${STEPS} steps, same losses as ${reference}`, async () => {
       if (reference === 'wasm') await wasmBackend().setup();
-      else await tf.setBackend('cpu');
+      else await cpuBackend().setup();
       const onRef = await trainTiny(make(), STEPS);
       const plugin = webgpu();
       await plugin.setup();

@@ -4,6 +4,7 @@
  * duplicate-registration error.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { maxAbsDiff } from '../testing/compare.js';
 import { tf } from '../tf.js';
 import { queryBlocks } from './generic/attention-blocks.js';
@@ -13,7 +14,7 @@ import { geluGate, rmsNorm, varlenAttention } from './ops.js';
 import { registerFusedKernel, resolveFusedKernel } from './registry.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 function rand(shape: number[], seed: number): tf.Tensor {

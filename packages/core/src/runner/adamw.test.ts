@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { tf } from '../tf.js';
 import { adamW } from './adamw.js';
 
@@ -24,7 +25,7 @@ function reference(p0: number[], grads: number[][], lrs: number[], wd: number) {
 
 describe('adamW', () => {
   it('matches a float64 reference over three steps with weight decay', async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
     const p0 = [0.5, -1.25, 2, 0.001];
     const grads = [
       [0.1, -0.2, 0.3, 0],
@@ -52,7 +53,7 @@ describe('adamW', () => {
   });
 
   it('restores moments so the next step matches an uninterrupted optimizer exactly', async () => {
-    await tf.setBackend('cpu');
+    await cpuBackend().setup();
     const g = [tf.tensor1d([0.3, -0.1]), tf.tensor1d([-0.2, 0.4]), tf.tensor1d([0.5, 0.5])];
     const run = (restoreAfter?: number) => {
       let w = tf.variable(tf.tensor1d([1, 2]));

@@ -4,6 +4,7 @@
  * never calls `dataSync` itself, and gives the same losses as the synchronous path.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { tf } from '../tf.js';
 import { bagOfTokensModel } from './bag-of-tokens-model.js';
 import { arrayBatchSource } from './batch-source.js';
@@ -13,7 +14,7 @@ import { train } from './train.js';
 import type { TrainableModel } from './trainable-model.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 /** dataSync throws unless `allowed` (the model's own readback, standing in for `await data()`). */

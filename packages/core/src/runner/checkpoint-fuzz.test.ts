@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { expectValueOrGftError } from '../testing/reader-invariant.js';
-import { tf } from '../tf.js';
 import { restoreCheckpoint, snapshot } from './checkpoint.js';
 import { directoryCheckpointStore } from './checkpoint-store.js';
 import {
@@ -31,7 +31,7 @@ let base: { json: Json; manifest: Json; bin: Uint8Array };
 const outcomes = new Map<string, number>();
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
   trainee = tinyTrainee();
   fill(trainee, 1, 30);
   const saved = directoryCheckpointStore(join(root, 'base'));

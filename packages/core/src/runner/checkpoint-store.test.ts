@@ -14,8 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { GftError } from '../errors/gft-error.js';
-import { tf } from '../tf.js';
 import { type CheckpointData, directoryCheckpointStore } from './checkpoint-store.js';
 import {
   editJson,
@@ -26,7 +26,7 @@ import {
 } from './checkpoint-test-support.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 const root = mkdtempSync(join(tmpdir(), 'gft-ckpt-store-'));

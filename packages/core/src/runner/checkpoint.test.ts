@@ -1,12 +1,12 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { GftError } from '../errors/gft-error.js';
-import { tf } from '../tf.js';
 import { restoreCheckpoint, snapshot } from './checkpoint.js';
 import type { CheckpointData } from './checkpoint-store.js';
 import { fill, type Trainee, tinyTrainee, values } from './checkpoint-test-support.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 const live: Trainee[] = [];

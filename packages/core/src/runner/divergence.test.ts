@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { GftError } from '../errors/gft-error.js';
 import { tf } from '../tf.js';
 import { bagOfTokensModel } from './bag-of-tokens-model.js';
@@ -14,7 +15,7 @@ import { train } from './train.js';
 import type { LossAndGrads, TrainableModel } from './trainable-model.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 const dirs: string[] = [];
 afterAll(() => {

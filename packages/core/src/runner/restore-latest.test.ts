@@ -9,8 +9,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { GftError } from '../errors/gft-error.js';
-import { tf } from '../tf.js';
 import { directoryCheckpointStore } from './checkpoint-store.js';
 import {
   editJson,
@@ -23,7 +23,7 @@ import {
 import { type CheckpointWarning, restoreLatest } from './restore-latest.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 const root = mkdtempSync(join(tmpdir(), 'gft-restore-latest-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../tf.js';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { bagOfTokensModel } from './bag-of-tokens-model.js';
 import { arrayBatchSource } from './batch-source.js';
 import { directoryCheckpointStore } from './checkpoint-store.js';
@@ -10,7 +10,7 @@ import { syntheticBatches } from './test-support.js';
 import { train } from './train.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 const dirs: string[] = [];
 afterAll(() => {

@@ -6,7 +6,7 @@
  * argv: <checkpointDir> <lossFile> <steps> <everySteps> <delayMs>
  */
 import { appendFileSync } from 'node:fs';
-import { tf } from '../tf.js';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { bagOfTokensModel } from './bag-of-tokens-model.js';
 import { arrayBatchSource } from './batch-source.js';
 import { directoryCheckpointStore } from './checkpoint-store.js';
@@ -14,7 +14,7 @@ import { syntheticBatches } from './test-support.js';
 import { train } from './train.js';
 
 const [dir, lossFile, steps, every, delay] = process.argv.slice(2);
-await tf.setBackend('cpu');
+await cpuBackend().setup();
 const batches = syntheticBatches(5, 12, 80, 4);
 const source = arrayBatchSource(batches);
 const model = bagOfTokensModel({ seed: 9 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backends/cpu/index.js';
 import { paddingCollator } from '../collators/padding.js';
 import { GftError } from '../errors/gft-error.js';
 import type { RunEvent, StepEvent } from '../events.js';
@@ -16,7 +17,7 @@ import { syntheticBatches, syntheticRows } from './test-support.js';
 import { train } from './train.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 const dirs: string[] = [];

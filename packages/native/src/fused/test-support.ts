@@ -2,7 +2,7 @@
  * Test helpers of the fused kernels: seeded inputs, the native backend under test, and running
  * one function on it and on tfjs-cpu (the reference: core's or QLoRA's generic kernels).
  */
-import { tf } from '@gft/core';
+import { registerTfjsCpu, tf } from '@gft/core';
 import { loadNativeAddon, type NativeBackend, registerNativeBackend } from '../index.js';
 
 export const load = loadNativeAddon();
@@ -25,6 +25,7 @@ export function seeded(n: number, seed: number, amp = 1): Float32Array {
 }
 
 export async function useNative(threads?: number): Promise<void> {
+  await registerTfjsCpu();
   registerNativeBackend({ backendName: BACKEND, deviceName: DEVICE });
   await tf.setBackend(BACKEND);
   const backend = tf.backend() as NativeBackend;

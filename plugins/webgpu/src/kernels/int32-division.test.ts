@@ -3,7 +3,7 @@
  * beyond float32's 2^24 integer range, with broadcasting; float32 still goes to the stock
  * kernels.
  */
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpu, gpuTitle } from '../testing/gpu-probe.js';
 import { webgpu } from '../webgpu-backend.js';
@@ -13,7 +13,7 @@ const DIVISORS = [1, 16, -3, 268435456, 16777216, 7];
 
 async function onBackend(name: 'cpu' | 'webgpu') {
   if (name === 'webgpu') await webgpu().setup();
-  else await tf.setBackend('cpu');
+  else await cpuBackend().setup();
   // 2048 rows: above tfjs's CPU-handoff size, so webgpu really runs its GPU kernels.
   const rows = new Int32Array(2048);
   rows.set(WORDS);

@@ -9,7 +9,7 @@
  * printed.
  */
 import { join } from 'node:path';
-import { tf } from '@gft/core';
+import { registerTfjsCpu, tf } from '@gft/core';
 import { maxAbsDiff } from '@gft/core/testing';
 import { nf4MatMulGeneric } from '@gft/plugin-qlora';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,8 @@ const CASES = [
 describe('NF4 matmul fixtures', () => {
   describe.skipIf(!gpu.ok)(gpuTitle('WGSL NF4 matmul vs fixture dequant'), () => {
     beforeAll(async () => {
+      // cpu is the reference the last case compares with.
+      await registerTfjsCpu();
       await webgpu().setup();
     });
 

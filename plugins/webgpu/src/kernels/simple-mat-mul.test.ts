@@ -2,7 +2,7 @@
  * The barrier-free BatchMatMul (installed on fallback adapters) against the cpu backend:
  * plain, transposed, batched and batch-broadcast shapes. Max differences printed.
  */
-import { tf } from '@gft/core';
+import { registerTfjsCpu, tf } from '@gft/core';
 import { maxAbsDiff } from '@gft/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpu, gpuTitle } from '../testing/gpu-probe.js';
@@ -25,6 +25,7 @@ function values(shape: number[], seed: number): Float32Array {
 
 describe.skipIf(!gpu.ok)(gpuTitle('barrier-free BatchMatMul vs cpu'), () => {
   beforeAll(async () => {
+    await registerTfjsCpu();
     await webgpu({ matMul: 'simple' }).setup();
     installSimpleMatMul();
   });

@@ -13,7 +13,7 @@
  * Not a new GEMM: the arithmetic is XNNPACK's. Shapes: a [...Ba, M, K] (or [..., K, M]
  * with transposeA), b [...Bb, K, N] (or [..., N, K]), out [...broadcast(Ba, Bb), M, N].
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { GftError } from '../../errors/gft-error.js';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';

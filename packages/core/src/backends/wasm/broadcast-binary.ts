@@ -10,7 +10,7 @@
  *
  * Shapes broadcast as tfjs defines it (numpy rules); a, b float32 or int32, same dtype.
  */
-import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';
 import type { WasmBackendInternals } from './wasm-internals.js';
@@ -113,6 +113,8 @@ export function stockIsSlow(dims: ReturnType<typeof broadcastDims>): boolean {
   return !leadingRepeat;
 }
 
+// Pure: lets a bundler drop BROADCAST_BINARY_CONFIGS from an app that never sets up wasm.
+/* @__NO_SIDE_EFFECTS__ */
 function binaryKernel(
   kernelName: string,
   row: Row,

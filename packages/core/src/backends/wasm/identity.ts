@@ -7,7 +7,7 @@
  * `assign`), so sharing is safe; the backend's per-dataId refCount frees the buffer when
  * the last tensor on it is disposed. Strings keep the stock kernel's behaviour.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import type { WasmBackendInternals } from './wasm-internals.js';
 

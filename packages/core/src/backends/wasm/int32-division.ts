@@ -4,7 +4,7 @@
  * its 4-bit codes from packed int32 words with exactly these ops. float32 inputs keep the
  * stock kernels. Shapes broadcast as tfjs defines it (numpy rules).
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';
 import type { WasmBackendInternals } from './wasm-internals.js';

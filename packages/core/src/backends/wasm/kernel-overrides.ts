@@ -7,7 +7,7 @@
  * registration is an error: these are fixes to the backend itself. Not a place for
  * gft's own fused kernels (those live in `kernels/`).
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { BROADCAST_BINARY_CONFIGS } from './broadcast-binary.js';

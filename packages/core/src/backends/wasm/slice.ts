@@ -7,7 +7,7 @@
  *
  * Shapes: x [...S], begin/size per axis (size -1 = to the end), out [...size].
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';
 import { heapRowCopier } from './transpose.js';

@@ -3,7 +3,7 @@
  * back to its stock kernel for inputs the fast path does not cover, and the benchmark
  * times stock against replacement in one run. Not a registry of gft's own kernels.
  */
-import type { KernelBackend, KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { GftError, listChoices } from '../../errors/gft-error.js';
 import { wasmInternals } from './wasm-internals.js';
 

@@ -8,7 +8,7 @@
  *
  * Shapes: x [...S]; axis any subset of S's axes; out S without them (kept as 1 with keepDims).
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';
 import type { WasmBackendInternals } from './wasm-internals.js';

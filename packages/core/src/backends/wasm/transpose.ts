@@ -8,7 +8,7 @@
  *
  * Shapes: x [...S], perm a permutation of S's axes, out [...S permuted].
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../../tf.js';
 import { stockWasmKernel } from './stock-kernels.js';
 import type { WasmBackendInternals } from './wasm-internals.js';

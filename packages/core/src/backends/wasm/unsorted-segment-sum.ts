@@ -8,7 +8,7 @@
  *
  * Shapes: x [...S, ...I], segmentIds [...S] (int32), out [numSegments, ...I].
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { GftError } from '../../errors/gft-error.js';
 import { tf } from '../../tf.js';
 import type { WasmBackendInternals } from './wasm-internals.js';

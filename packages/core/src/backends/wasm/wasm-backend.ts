@@ -2,13 +2,14 @@
  * The built-in `wasm` backend plugin: tfjs-backend-wasm (XNNPACK, SIMD), made fit for
  * training by `setup`: the missing `UnsortedSegmentSum`, matmuls that always reach
  * XNNPACK, an Identity that shares buffers, a heap-exhaustion guard, and optionally two
- * threads in Node. Not a new backend: tensors and all other kernels are stock tfjs-wasm.
+ * threads in Node. Not a new backend: tensors and all other kernels are stock tfjs-wasm,
+ * which loads when `setup` first runs.
  */
-import '@tensorflow/tfjs-backend-wasm';
 import type { Backend } from '../../backend.js';
 import { GftError } from '../../errors/gft-error.js';
 import { tf } from '../../tf.js';
 import { installWasmKernels, wasmKernelChanges } from './kernel-overrides.js';
+import { loadTfjsWasm } from './load-tfjs-wasm.js';
 import { guardMalloc } from './malloc-guard.js';
 import { heapBytes, liveWasmBackend, wasmInternals } from './wasm-internals.js';
 import { defaultThreads, type ThreadsOutcome, useThreadedWasm } from './wasm-threads.js';
@@ -42,6 +43,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
     name: 'wasm',
     tfBackend: 'wasm',
     async setup() {
+      // The stock backend and kernels first: the overrides replace some, threads its factory.
+      await loadTfjsWasm();
       installWasmKernels();
       if (tf.getBackend() !== 'wasm') {
         threads ??= await useThreadedWasm(options.threads ?? defaultThreads(), log);

@@ -8,7 +8,7 @@
  * It is not a tfjs tensor: the engine never sees it, and it must be released with
  * `releaseHeapView` (never `disposeData`, which would `free` an interior pointer).
  */
-import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs';
+import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { GftError } from '../../errors/gft-error.js';
 import { tf } from '../../tf.js';
 

@@ -4,12 +4,17 @@
  * Test support only; not exported from the package.
  */
 import { tf } from '../../tf.js';
+import { registerTfjsCpu } from '../cpu/register-tfjs-cpu.js';
 
 /** Deterministic uniform numbers in [-scale, scale): the conformance suite's generator. */
 export { uniform as seededValues } from '../../testing/conformance/case.js';
 
-/** Runs `fn` with `backend` active and returns what it returns; restores the previous one. */
+/**
+ * Runs `fn` with `backend` active and returns what it returns; restores the previous one.
+ * `cpu`, the reference, registers here; any other backend must have been set up.
+ */
 export async function onBackend<T>(backend: string, fn: () => T | Promise<T>): Promise<T> {
+  if (backend === 'cpu') await registerTfjsCpu();
   const previous = tf.getBackend();
   await tf.setBackend(backend);
   try {

@@ -12,8 +12,8 @@
  * with the reason logged. A failure after start (a hung worker) cannot fall back, which
  * is why threads stay opt-in. Browsers are left to tfjs (they need cross-origin isolation).
  */
-import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../tf.js';
+import { loadTfjsWasm } from './load-tfjs-wasm.js';
 import { liveWasmBackend, type WasmModule } from './wasm-internals.js';
 
 export interface ThreadsOutcome {
@@ -52,6 +52,7 @@ export function useThreadedWasm(
 }
 
 async function start(threads: number, log: (message: string) => void): Promise<ThreadsOutcome> {
+  const { BackendWasm, setThreadsCount } = await loadTfjsWasm();
   if (!Number.isInteger(threads) || threads < 1) {
     const reason = `threads must be a positive integer, got ${threads}`;
     log(`gft wasm backend: ${reason}; using 1 thread`);

@@ -5,6 +5,7 @@
  * in their own tests (wasm: backends/wasm/conformance.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '../../backends/cpu/index.js';
 import { tf } from '../../tf.js';
 import { EXACT, FLOAT } from './case.js';
 import { compareOutputs, runConformance } from './run.js';
@@ -13,7 +14,7 @@ import { conformanceCases } from './suite.js';
 const cases = conformanceCases();
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 
 describe('conformance cases on tfjs-cpu', () => {

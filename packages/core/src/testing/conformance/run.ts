@@ -3,8 +3,10 @@
  * outputs: shape and dtype exactly, NaN and ±Infinity positions exactly, finite values per
  * element within the case's tolerance. Framework-free: a backend's test file turns the
  * results into assertions. Does not set the backend up: register and initialise it first
- * (its plugin's `setup()`); the previously active backend is restored afterwards.
+ * (its plugin's `setup()`); the cpu reference registers itself. The previously active
+ * backend is restored afterwards.
  */
+import { registerTfjsCpu } from '../../backends/cpu/register-tfjs-cpu.js';
 import { tf } from '../../tf.js';
 import type { ConformanceCase, Tolerance } from './case.js';
 import { conformanceCases } from './suite.js';
@@ -119,6 +121,8 @@ export async function runConformance(
   backendName: string,
   cases: readonly ConformanceCase[] = conformanceCases(),
 ): Promise<ConformanceResult[]> {
+  // The reference: registered here, so a backend's suite needs only its own setup.
+  await registerTfjsCpu();
   const previous = tf.getBackend();
   const results: ConformanceResult[] = [];
   try {
