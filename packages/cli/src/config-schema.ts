@@ -128,11 +128,16 @@ export const runConfigSchema = v.strictObject(
       integer(1, 'backend threads (cpu-native: default every core; wasm: default 1)'),
     ),
     tokenizer: v.optional(
-      text("tokenizer plugin name (default: the checkpoint's tokenizer.json, else gemma2)"),
+      text("tokenizer plugin name (default: the model folder's tokenizer.json, else gemma2)"),
     ),
-    checkpoint: v.optional(
-      text('Hugging Face model directory (weights + tokenizer.json); default: random init'),
+    model: v.optional(
+      text(
+        'Hugging Face model folder to fine-tune (weights + config.json + tokenizer.json); default: random init of --preset',
+      ),
     ),
+    // The old spelling of `model`, too close to `checkpointDir` (training checkpoints):
+    // still read, with a deprecation line (config.ts).
+    checkpoint: v.optional(text('deprecated: the old name of --model')),
     adapterOptions: options('options for the adapter factory'),
     head: oneOf(
       ['classification', 'verdict'],
@@ -164,7 +169,11 @@ export const runConfigSchema = v.strictObject(
     weightDecay: nonNegative('AdamW decoupled weight decay'),
     seed: integer(0, 'seed for init, data and shuffles'),
     activationCheckpointing: flag('recompute each layer in backward'),
-    checkpointDir: v.optional(text('where training checkpoints go')),
+    checkpointDir: v.optional(
+      text(
+        "where training checkpoints go (gft's own, for --resume and eval/predict; not a model folder)",
+      ),
+    ),
     checkpointEvery: integer(
       0,
       'checkpoint every N steps (0: never; with --resume: the cadence the checkpoint was written with)',

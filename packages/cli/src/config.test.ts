@@ -84,6 +84,37 @@ describe('loadConfig', () => {
   });
 });
 
+describe('--model, formerly --checkpoint', () => {
+  it('reads the old spelling as --model with a deprecation line, and refuses both disagreeing', () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) =>
+      lines.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(loadConfig(undefined, { checkpoint: 'gemma-2-9b' })).toMatchObject({
+        model: 'gemma-2-9b',
+      });
+      expect(loadConfig(undefined, { checkpoint: 'gemma-2-9b' })).not.toHaveProperty('checkpoint');
+      const file = join(tmp, 'old-name.json');
+      writeFileSync(file, JSON.stringify({ checkpoint: 'from-file' }));
+      expect(loadConfig(file, {}).model).toBe('from-file');
+      expect(loadConfig(file, { model: 'flag-wins' }).model).toBe('flag-wins');
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines[0]).toMatch(/--checkpoint is deprecated; use --model .*--checkpointDir stays/);
+    expect(
+      lines.some((l) => l.includes(`'checkpoint' in ${join(tmp, 'old-name.json')} is deprecated`)),
+    ).toBe(true);
+    const both = errorOf(() => loadConfig(undefined, { checkpoint: 'a', model: 'b' }));
+    expect(both.message).toMatch(
+      /--checkpoint is the old name of --model; give only --model \(got both: "a" and "b"\)/,
+    );
+    expect(both.where).toBe('checkpoint');
+    expect(loadConfig(undefined, { model: 'm' })).toMatchObject({ model: 'm' });
+  });
+});
+
 describe('a token budget below the default truncation', () => {
   it('truncates to the budget when --maxSequenceLength is not given, and keeps a given one', () => {
     expect(loadConfig(undefined, { maxTokens: '1024' }).maxSequenceLength).toBe(1024);

@@ -120,6 +120,28 @@ export function validateConfig(raw: unknown, source: string): Partial<RunConfig>
   return config;
 }
 
+/**
+ * `checkpoint` was the Hugging Face model folder's name until it was confused once too often
+ * with `checkpointDir` (gft's training checkpoints): it is read as `model`, with one line on
+ * stderr, and giving both is refused.
+ */
+function withModelRenamed(config: Partial<RunConfig>, source: string): Partial<RunConfig> {
+  const { checkpoint, ...rest } = config;
+  if (checkpoint === undefined) return rest;
+  const flag = source === 'flags';
+  if (rest.model !== undefined && rest.model !== checkpoint) {
+    throw new GftError(
+      'BAD_CONFIG',
+      `${source}: ${flag ? '--checkpoint' : "'checkpoint'"} is the old name of ${flag ? '--model' : "'model'"}; give only ${flag ? '--model' : "'model'"} (got both: ${JSON.stringify(checkpoint)} and ${JSON.stringify(rest.model)})`,
+      { where: 'checkpoint' },
+    );
+  }
+  process.stderr.write(
+    `gft: ${flag ? '--checkpoint' : `'checkpoint' in ${source}`} is deprecated; use ${flag ? '--model' : "'model'"} (the Hugging Face model folder). --checkpointDir stays the folder of training checkpoints.\n`,
+  );
+  return { ...rest, model: checkpoint };
+}
+
 export function loadConfig(file: string | undefined, flags: Record<string, unknown>): RunConfig {
   let fromFile: Partial<RunConfig> = {};
   if (file) {
@@ -134,7 +156,8 @@ export function loadConfig(file: string | undefined, flags: Record<string, unkno
     }
     fromFile = validateConfig(raw, file);
   }
-  const given = { ...fromFile, ...validateConfig(flags, 'flags') };
+  const given = withModelRenamed(fromFile, file ?? 'flags');
+  Object.assign(given, withModelRenamed(validateConfig(flags, 'flags'), 'flags'));
   const config = { ...DEFAULT_CONFIG, ...given };
   // A budget below the default truncation, with no truncation asked for, truncates to the
   // budget (every row still fits one micro-batch); both given and conflicting is refused

@@ -25,7 +25,7 @@ type Field = keyof RunConfig;
 /** What picks the model and the plugin set, for the commands that run one set. */
 const PLUGIN_SET_FIELDS: Field[] = [
   'preset',
-  'checkpoint',
+  'model',
   'adapter',
   'r',
   'adapterOptions',
@@ -62,7 +62,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'run the adapter x collator x backend matrix, one child process per cell, and write report.md / report.html',
     fields: [
       'preset',
-      'checkpoint',
+      'model',
       'tokenizer',
       'head',
       'verdictTokens',
@@ -121,7 +121,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
   'data preview': {
     summary:
       'data statistics (rows read / skipped, labels, multi-turn, truncation, token-length percentiles, padded vs packed efficiency), then the micro-batches of the first --steps loader batches (len(input_ids[0]), cu_seqlens, ...)',
-    fields: ['checkpoint', 'tokenizer', 'collator', 'steps', ...DATA_FIELDS, 'seed'],
+    fields: ['model', 'tokenizer', 'collator', 'steps', ...DATA_FIELDS, 'seed'],
   },
   plugins: {
     summary:
@@ -133,7 +133,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'predicted peak memory of a training step per technique, with and without activation checkpointing (--fit: the largest token budget that fits)',
     fields: [
       'preset',
-      'checkpoint',
+      'model',
       'adapters',
       'r',
       'adapterOptions',

@@ -70,7 +70,7 @@ describe('runHead', () => {
 describe('buildModel with the verdict head', () => {
   it("reports a checkpoint's score.weight the verdict head leaves unread", async () => {
     const run = config({
-      checkpoint: join(findSharedDir(), 'fixtures', 'tiny-gemma2'),
+      model: join(findSharedDir(), 'fixtures', 'tiny-gemma2'),
       tokenizer: 'gemma2',
       head: 'verdict',
       // The fixture's vocabulary has 512 entries: the Gemma-2 letters' ids do not fit.

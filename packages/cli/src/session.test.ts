@@ -6,7 +6,7 @@ import { checkVocab } from './session.js';
 describe('checkVocab', () => {
   it('names the row, the id, the vocabulary and the presets that fit', () => {
     const row = { id: 'r7', ids: Int32Array.from([2, 600]), label: Float32Array.from([1, 0, 0]) };
-    const config = { ...DEFAULT_CONFIG, checkpoint: 'ckpt-512' };
+    const config = { ...DEFAULT_CONFIG, model: 'ckpt-512' };
     try {
       checkVocab([row], 512, config);
       expect.unreachable();

@@ -35,7 +35,7 @@ import { describeHead, runHead } from './run-head.js';
 
 /** The tokenizer a run uses by name: explicit, else none with a checkpoint (its tokenizer.json). */
 export function tokenizerName(config: RunConfig): string | undefined {
-  return config.tokenizer ?? (config.checkpoint ? undefined : 'gemma2');
+  return config.tokenizer ?? (config.model ? undefined : 'gemma2');
 }
 
 /** The run's tokenizer alone (no plugin set), for commands that only read data. */
@@ -46,7 +46,7 @@ export async function runTokenizer(
   const name = tokenizerName(config);
   return name
     ? ((await registry.create('tokenizer', name)) as Tokenizer)
-    : hfTokenizer({ file: join(config.checkpoint!, 'tokenizer.json') });
+    : hfTokenizer({ file: join(config.model!, 'tokenizer.json') });
 }
 
 export async function pluginSet(config: RunConfig, registry: PluginRegistry): Promise<PluginSet> {
@@ -61,14 +61,14 @@ export async function pluginSet(config: RunConfig, registry: PluginRegistry): Pr
     ),
     ...(name ? [registry.create('tokenizer', name)] : []),
   ]);
-  const set = resolvePluginSet(plugins, { registry, checkpointDir: config.checkpoint });
+  const set = resolvePluginSet(plugins, { registry, checkpointDir: config.model });
   await set.backend.setup();
   return set;
 }
 
 /** The run's model shape: the checkpoint's config.json, else the preset's. */
 export function runGemmaConfig(config: RunConfig): GemmaConfig {
-  return config.checkpoint ? readGemmaConfig(config.checkpoint) : preset(config.preset);
+  return config.model ? readGemmaConfig(config.model) : preset(config.preset);
 }
 
 /**
@@ -80,12 +80,12 @@ export async function buildModel(
   set: PluginSet,
 ): Promise<{ model: TrainableModel; vocabSize: number; head: HeadSpec }> {
   const head = await runHead(config, set.tokenizer);
-  const gemma = config.checkpoint
-    ? loadGemma(config.checkpoint, {
+  const gemma = config.model
+    ? loadGemma(config.model, {
         adapter: set.adapter,
         head,
         scoreSeed: config.seed,
-        onProgress: buildProgress(config.checkpoint),
+        onProgress: buildProgress(config.model),
       })
     : (() => {
         const gemmaConfig = preset(config.preset);
@@ -104,7 +104,7 @@ export async function buildModel(
       })();
   for (const name of gemma.unusedWeights) {
     process.stderr.write(
-      `gft: warning: ${config.checkpoint ?? config.preset}: '${name}' is not used by the ${describeHead(head)} head ` +
+      `gft: warning: ${config.model ?? config.preset}: '${name}' is not used by the ${describeHead(head)} head ` +
         '(it reads the tied embedding rows of the verdict tokens); its trained values play no part in this run\n',
     );
   }
@@ -128,7 +128,7 @@ export function checkVocab(
         throw new GftError(
           'BAD_CONFIG',
           `row ${row.id} has token id ${id}, outside the model's vocabulary of ${vocabSize} ` +
-            `(${config.checkpoint ?? `preset ${config.preset}`}, tokenizer ${tokenizerName(config) ?? 'tokenizer.json'}); ` +
+            `(${config.model ?? `preset ${config.preset}`}, tokenizer ${tokenizerName(config) ?? 'tokenizer.json'}); ` +
             "use a preset with the tokenizer's vocabulary (tiny, small, gemma2-*) or a matching tokenizer",
           { where: row.id },
         );

@@ -89,7 +89,7 @@ export async function memoryCommand(
   | { model: string; limitBytes: number; runtimeBytes: number; fit: FitRow[] }
 > {
   const gemma = runGemmaConfig(config);
-  const model = config.checkpoint ?? config.preset;
+  const model = config.model ?? config.preset;
   const list = await techniques(config, given.has('adapters') ? config.adapters : MEMORY_ADAPTERS);
   const checkpointing = given.has('activationCheckpointing')
     ? [config.activationCheckpointing]

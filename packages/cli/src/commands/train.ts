@@ -63,7 +63,7 @@ export async function trainCommand(
           .map((kv) => kv.split('=')),
       ),
       config: {
-        preset: config.checkpoint ?? config.preset,
+        preset: config.model ?? config.preset,
         data: data.source,
         trainRows: data.train.length,
         evalRows: data.eval.length,
