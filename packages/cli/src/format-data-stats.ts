@@ -2,22 +2,14 @@
  * The human form of `gft data preview`'s statistics: counts, a token-length table, and one
  * line per compared collator. Only formatting: the numbers come from @gft/arena.
  */
-import { type ArenaDataStats, type BatchingStats, describeBadRow } from '@gft/arena';
+import { type ArenaDataStats, describeBadRow } from '@gft/arena';
+import type { DataBatching } from './commands/data-preview.js';
 
 const SHOWN_SKIPPED = 10;
 
 const pct = (n: number, of: number): string => (of === 0 ? '0.0' : ((100 * n) / of).toFixed(1));
 
-export function formatDataStats(
-  s: ArenaDataStats,
-  batching: {
-    batchSize: number;
-    maxTokens: number;
-    maxSequenceLength: number;
-    seed: number;
-    collators: BatchingStats[];
-  },
-): string[] {
+export function formatDataStats(s: ArenaDataStats, batching: DataBatching): string[] {
   const lines = [`rows: ${s.rows} read, ${s.skipped.length} skipped`];
   for (const bad of s.skipped.slice(0, SHOWN_SKIPPED))
     lines.push(`  skipped ${describeBadRow(bad)}`);

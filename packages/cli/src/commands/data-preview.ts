@@ -36,17 +36,19 @@ export interface PreviewBatch {
 /** The layouts the statistics compare, whatever `--collator` samples with. */
 const COMPARED_COLLATORS = ['padding', 'varlen-packing'];
 
+export interface DataBatching {
+  batchSize: number;
+  maxTokens: number;
+  maxSequenceLength: number;
+  seed: number;
+  collators: BatchingStats[];
+}
+
 export interface DataPreview {
   source: string;
   stats: ArenaDataStats;
   /** All rows batched as a training epoch would be (seeded shuffle), per compared collator. */
-  batching: {
-    batchSize: number;
-    maxTokens: number;
-    maxSequenceLength: number;
-    seed: number;
-    collators: BatchingStats[];
-  };
+  batching: DataBatching;
   batches: PreviewBatch[];
 }
 
