@@ -44,7 +44,16 @@ describe('adapter_config.json field validation', () => {
     ['target_modules', [], /'target_modules' must be a string or a list of strings/],
     ['target_modules', [1, 2], /'target_modules' must be a string or a list of strings/],
     ['target_modules', 5, /'target_modules' must be a string or a list of strings/],
-    ['target_modules', '.*proj', /"\.\*proj" is not supported .*regular expressions are not/],
+    [
+      'target_modules',
+      '.*',
+      /'target_modules' = "\.\*" matches model, model\.\{embed_tokens,.*cannot wrap/,
+    ],
+    [
+      'target_modules',
+      'q_proj',
+      /'target_modules' = "q_proj" matches no module \(a string is a regular/,
+    ],
     ['target_modules', ['q_proj', 'qkv'], /\["qkv"\] is not supported/],
     ['layers_to_transform', -1, /'layers_to_transform' must be a layer index or a non-empty list/],
     ['layers_to_transform', [0, 1.5], /'layers_to_transform' must be a layer index/],

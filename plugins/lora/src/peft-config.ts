@@ -3,14 +3,16 @@
  * `PeftModel.from_pretrained` accepts it) and read back into gft options. Reading checks
  * every field it uses: a wrong type, an impossible value or a setting this plugin does not
  * implement is BAD_CONFIG naming the file and field (the schema, peftLoraConfigSchema, says
- * what each field read must hold).
+ * what each field read must hold). `target_modules` follows PEFT's matching rule, regular
+ * expressions included (target-modules.ts); gft always writes the explicit list.
  *
  * Not here: tensors (peft-io.ts).
  */
-import { GftError, LINEAR_MODULES, type LinearModule, listChoices, parseConfig } from '@gft/core';
+import { GftError, LINEAR_MODULES, listChoices, parseConfig } from '@gft/core';
 import { jsonPreview } from '@gft/safetensors';
 import * as v from 'valibot';
 import type { LoraConfig, LoraOptions } from './options.js';
+import { resolveTargetModules, TargetModulesError } from './target-modules.js';
 
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
 export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
@@ -70,7 +72,7 @@ const POSITIVE_INTEGER = 'a positive integer';
 const POSITIVE = 'a finite number > 0';
 const DROPOUT = 'a number in [0, 1)';
 const BOOLEAN = 'true or false';
-const TARGETS = `a string or a list of strings: all-linear, or a non-empty list of ${listChoices(LINEAR_MODULES)}`;
+const TARGETS = `a string or a list of strings: all-linear, a regular expression over whole module names, or a non-empty list of module names or name suffixes (${listChoices(LINEAR_MODULES)})`;
 const LAYERS = 'a layer index or a non-empty list of them (integers >= 0)';
 const MODULE_NAMES = 'a list of module names (strings) or null';
 const OVERRIDES = 'an object of per-module overrides ({} here)';
@@ -154,25 +156,41 @@ export function fromPeftConfig(json: Record<string, unknown>, file: string): Lor
   only('exclude_modules', [null, []]);
   const config = parseConfig(peftLoraConfigSchema, json, style);
 
-  const valid = `all-linear, or a non-empty list of ${listChoices(LINEAR_MODULES)}`;
   const tm = config.target_modules;
-  let targetModules: LoraOptions['targetModules'];
-  if (tm === 'all-linear') targetModules = 'all-linear';
-  else if (typeof tm === 'string') {
-    // PEFT reads any other string as a regular expression over module paths.
-    throw unsupported(file, 'target_modules', tm, `${valid} (regular expressions are not)`);
-  } else {
-    const bad = tm.filter((m) => !(LINEAR_MODULES as readonly string[]).includes(m));
-    if (bad.length > 0) throw unsupported(file, 'target_modules', bad, valid);
-    targetModules = tm as LinearModule[];
-  }
   const ltt = config.layers_to_transform;
+  const layers = ltt === null || ltt === undefined ? null : [ltt].flat();
+  let targetModules: LoraOptions['targetModules'] = 'all-linear';
+  let layersToTransform = layers ?? undefined;
+  if (typeof tm === 'string' && tm !== 'all-linear') {
+    // PEFT's LoraConfig refuses these pairs too: a regex already says which layers.
+    if (layers !== null)
+      throw unsupported(
+        file,
+        'layers_to_transform',
+        ltt,
+        'null when target_modules is a regular expression',
+      );
+    only('layers_pattern', [null], 'target_modules is a regular expression');
+  }
+  if (tm !== 'all-linear') {
+    try {
+      const resolved = resolveTargetModules(tm, {
+        layersToTransform: layers,
+        modulesToSave: config.modules_to_save ?? [],
+      });
+      targetModules = resolved.targetModules;
+      layersToTransform = resolved.layersToTransform ?? undefined;
+    } catch (e) {
+      if (!(e instanceof TargetModulesError)) throw e;
+      throw fieldError(file, 'target_modules', `= ${jsonPreview(e.value)} ${e.reason}`);
+    }
+  }
   return {
     r: config.r,
     alpha: config.lora_alpha,
     dropout: config.lora_dropout ?? 0,
     targetModules,
-    layersToTransform: ltt === null || ltt === undefined ? undefined : [ltt].flat(),
+    layersToTransform,
     useRslora: config.use_rslora ?? false,
     modulesToSave: config.modules_to_save ?? [],
   };
