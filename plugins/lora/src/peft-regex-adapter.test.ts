@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf } from '@gft/core';
+import { cpuBackend, tf } from '@gft/core';
 import { loadGemma } from '@gft/gemma';
 import { openSafetensors, type TensorInputs, writeSafetensors } from '@gft/safetensors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ const fixtureConfig = (): Record<string, unknown> =>
 
 const dirs: string[] = [];
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await cpuBackend().setup();
 });
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
