@@ -6,10 +6,12 @@
  * package that is not installed from one that never existed, so adding a shipped backend is
  * one line in package.json.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type PluginEntry, pluginEntriesOf } from '@gft/core';
+import { cliPackageDir, findPackageDir } from './package-dirs.js';
+
+export { cliPackageDir };
 
 export interface ShippedPlugins {
   /** The CLI's own package name and version (`@gft/cli`), for messages. */
@@ -30,28 +32,6 @@ interface CliPackageJson {
   version: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
-}
-
-function hereDir(): string {
-  // Works in the ESM and the CJS build.
-  return typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
-}
-
-/** The CLI's package root: `src/` (tests) and `dist/` (built) both sit directly below it. */
-export function cliPackageDir(): string {
-  return dirname(hereDir());
-}
-
-/**
- * Where Node would find `name` from `fromDir`: the first `node_modules/<name>` on the way up.
- * Looks for the package.json directly because `exports` may not expose it to require.resolve.
- */
-export function findPackageDir(name: string, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 export function shippedPlugins(cliDir = cliPackageDir()): ShippedPlugins {

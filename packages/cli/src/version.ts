@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPackageDir, findPackageDir } from './shipped-plugins.js';
+import { cliPackageDir, findPackageDir } from './package-dirs.js';
 
 function versionIn(dir: string | undefined): string | undefined {
   if (!dir) return undefined;
