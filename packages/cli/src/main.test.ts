@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { syntheticArena } from '@gft/arena';
 import { predictMemory, type StepMemory } from '@gft/core';
 import { modelInventory, preset } from '@gft/gemma';
+import { fullFineTune } from '@gft/plugin-full-ft';
 import { lora } from '@gft/plugin-lora';
 import { qlora } from '@gft/plugin-qlora';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -204,6 +205,30 @@ describe('gft', () => {
       // Checkpointing keeps two [N, D] rows per layer (plus the output) instead of every tensor.
       if (row.checkpoint) expect(row.keptBytes).toBe(16384 * 85 * 3584 * 4);
     }
+    // The verdict head reads the tied embedding: no score matrix, so full fine-tuning holds
+    // (weight + two AdamW moments) x 3 x 3584 float32 values less.
+    const verdict = JSON.parse(
+      (
+        await run([
+          'memory',
+          '--preset',
+          'gemma2-9b',
+          '--adapters',
+          'full-ft',
+          '--head',
+          'verdict',
+          '--maxTokens',
+          '16384',
+          '--activationCheckpointing',
+          'false',
+          '--json',
+        ])
+      ).out,
+    ) as { rows: StepMemory[] };
+    expect(verdict.rows[0]).toMatchObject(
+      predictMemory(modelInventory(preset('gemma2-9b'), { head: 'verdict' }), fullFineTune()),
+    );
+    expect(out.rows[0].totalBytes - verdict.rows[0].totalBytes).toBe(3 * 3 * 3584 * 4);
     const text = await run(['memory', '--preset', 'gemma2-9b', '--maxTokens', '16384']);
     console.log(text.out);
     expect(text.out).toMatch(/full-ft\s+no\s+9\.24B\s+0 B\s+34\.4 GiB\s+68\.9 GiB/);

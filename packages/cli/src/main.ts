@@ -137,6 +137,7 @@ const COMMANDS: Record<string, { summary: string; fields: Field[] }> = {
       'adapters',
       'r',
       'adapterOptions',
+      'head',
       'maxTokens',
       'activationCheckpointing',
       'fit',

@@ -11,6 +11,7 @@ import {
   type ActivationProfile,
   activationMemory,
   type GemmaConfig,
+  type HeadSpec,
   modelInventory,
 } from '@gft/gemma';
 
@@ -68,8 +69,9 @@ export function stepMemoryModel(
   config: GemmaConfig,
   adapter: Adapter,
   adapterOptions: Record<string, unknown> = {},
+  head: HeadSpec['kind'] = 'classification',
 ): (step: { tokens: number; checkpoint: boolean; runtimeBytes?: number }) => StepMemory {
-  const inventory = modelInventory(config);
+  const inventory = modelInventory(config, { head });
   const weights = predictMemory(inventory, adapter);
   const { profile, rank } = activationProfileOf(adapter, inventory, adapterOptions);
   const largestTrainableBytes = 4 * largestTrainable(inventory, adapter);

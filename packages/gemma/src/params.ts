@@ -4,6 +4,7 @@
  */
 import type { LinearModule, LinearSite, ModelInventory, ParamRole } from '@gft/core';
 import type { GemmaConfig } from './config.js';
+import type { HeadSpec } from './heads.js';
 
 export const EMBED_KEY = 'model.embed_tokens.weight';
 export const FINAL_NORM_KEY = 'model.norm.weight';
@@ -90,13 +91,17 @@ export function countParams(config: GemmaConfig): number {
 }
 
 /**
- * Sizes of everything a model with a classification head holds, in the form core's
- * `predictMemory` takes: the linear sites (the adapter decides their cost) and the rest.
+ * Sizes of everything the model holds, in the form core's `predictMemory` takes: the linear
+ * sites (the adapter decides their cost) and the rest. The verdict head reads the tied
+ * embedding, so it holds no `score` matrix.
  */
-export function modelInventory(config: GemmaConfig): ModelInventory {
+export function modelInventory(
+  config: GemmaConfig,
+  options: { head?: HeadSpec['kind'] } = {},
+): ModelInventory {
   return {
     linears: linearSites(config),
-    params: paramSpecs(config, true)
+    params: paramSpecs(config, (options.head ?? 'classification') === 'classification')
       .filter((p) => p.role !== 'linear')
       .map((p) => ({
         name: p.name,

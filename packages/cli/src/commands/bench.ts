@@ -218,6 +218,7 @@ export async function benchCellCommand(payload: string): Promise<number> {
               runGemmaConfig(config),
               adapter,
               adapterOptionsFor(config, config.adapter),
+              config.head,
             )({
               tokens,
               checkpoint: config.activationCheckpointing,

@@ -95,7 +95,10 @@ export async function memoryCommand(
     ? [config.activationCheckpointing]
     : [false, true];
   const runtimeBytes = RUNTIME_BYTES_ESTIMATE;
-  const models = list.map((t) => ({ t, predict: stepMemoryModel(gemma, t.adapter, t.options) }));
+  const models = list.map((t) => ({
+    t,
+    predict: stepMemoryModel(gemma, t.adapter, t.options, config.head),
+  }));
   if (config.fit) {
     const limitBytes = config.memoryLimit ? parseBytes(config.memoryLimit) : freemem();
     const fit: FitRow[] = [];
