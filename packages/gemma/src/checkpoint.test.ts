@@ -42,7 +42,7 @@ describe('presets', () => {
 
   it('rejects an unsupported model_type naming the field and the choices', () => {
     expect(() => configFromHf({ model_type: 'llama' }, 'x/config.json')).toThrow(
-      /x\/config.json.*model_type 'llama'.*gemma, gemma2/,
+      /x\/config.json: field 'model_type' must be a supported model type, one of gemma, gemma2, got "llama"/,
     );
   });
 

@@ -1,19 +1,12 @@
 /**
  * The model configuration gft computes with, and its reading from a Hugging Face
  * `config.json` (model_type `gemma` or `gemma2`), every field it uses checked for type and
- * range (hf-fields.ts). Not the presets (presets.ts).
+ * range (hf-config-schema.ts). Not the presets (presets.ts).
  */
-import { GftError, listChoices, parseConfig } from '@gft/core';
+import { parseConfig } from '@gft/core';
 import { jsonPreview } from '@gft/safetensors';
-import {
-  ATTENTION_KINDS,
-  type AttentionKind,
-  GEMMA_FAMILIES,
-  type GemmaConfig,
-  type GemmaFamily,
-  gemmaConfigSchema,
-} from './config-schema.js';
-import { HfFields } from './hf-fields.js';
+import { type AttentionKind, type GemmaConfig, gemmaConfigSchema } from './config-schema.js';
+import { hfGemmaConfigSchema } from './hf-config-schema.js';
 
 export {
   type AttentionKind,
@@ -21,8 +14,6 @@ export {
   type GemmaFamily,
   gemmaConfigSchema,
 } from './config-schema.js';
-
-const FAMILIES: readonly GemmaFamily[] = GEMMA_FAMILIES;
 
 /** Attention kind of layer `i`. */
 export function layerAttention(config: GemmaConfig, i: number): AttentionKind {
@@ -37,96 +28,15 @@ export function attentionScale(config: GemmaConfig): number {
   return s ** -0.5;
 }
 
-/**
- * Spellings of the tanh-approximated GELU Gemma uses (same formula in transformers). Exact
- * `gelu` would differ, so it is rejected rather than silently computed as tanh.
- */
-const TANH_GELU = ['gelu_pytorch_tanh', 'gelu_new', 'gelu_fast'];
-
 /** Reads a Hugging Face Gemma / Gemma-2 `config.json` object. `file` is named in errors. */
 export function configFromHf(json: Record<string, unknown>, file = 'config.json'): GemmaConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GftError(
-      'BAD_CONFIG',
-      `${file}: must be a JSON object (a Hugging Face config), got ${jsonPreview(json)}`,
-      { where: file },
-    );
-  }
-  const f = new HfFields(json, file);
-  const family = f.get('model_type') as GemmaFamily;
-  if (!FAMILIES.includes(family)) {
-    throw new GftError(
-      'BAD_CONFIG',
-      `${file}: model_type ${typeof family === 'string' ? `'${family}'` : jsonPreview(family)} is not supported (supported: ${listChoices(FAMILIES)})`,
-      { where: `${file}#model_type` },
-    );
-  }
-  if (f.get('tie_word_embeddings') === false) {
-    throw new GftError(
-      'BAD_CONFIG',
-      `${file}: tie_word_embeddings false is not supported (Gemma ties them)`,
-      {
-        where: `${file}#tie_word_embeddings`,
-      },
-    );
-  }
-  const hiddenSize = f.positiveInt('hidden_size');
-  const numHeads = f.positiveInt('num_attention_heads');
-  const vocabSize = f.positiveInt('vocab_size');
-  const numKvHeads = f.positiveInt('num_key_value_heads', numHeads);
-  if (numHeads % numKvHeads !== 0)
-    f.fail('num_key_value_heads', `a divisor of num_attention_heads (${numHeads})`);
-  if (f.get('head_dim') === undefined && hiddenSize % numHeads !== 0) {
-    f.fail(
-      'head_dim',
-      `set when hidden_size (${hiddenSize}) is not a multiple of num_attention_heads (${numHeads})`,
-    );
-  }
-  const headDim = f.positiveInt('head_dim', hiddenSize / numHeads);
-  if (headDim % 2 !== 0) f.fail('head_dim', 'even (RoPE rotates pairs of dimensions)', headDim);
-  const padTokenId = f.unset('pad_token_id') ? 0 : (f.get('pad_token_id') as number);
-  if (!Number.isSafeInteger(padTokenId) || padTokenId < 0 || padTokenId >= vocabSize)
-    f.fail('pad_token_id', `a token id in [0, ${vocabSize}) or null`);
-  f.onlyUnsetOr('tie_word_embeddings', true, 'Gemma ties the LM head to the embedding');
-  // transformers ignores the legacy `hidden_act` for Gemma and reads hidden_activation only.
-  f.optionalChoice('hidden_activation', TANH_GELU);
-  f.onlyUnsetOr('attention_bias', false, 'Gemma projections have no bias');
-  f.onlyUnsetOr('rope_scaling', null, 'gft computes plain RoPE');
-  // Not used (RoPE tables are built per batch), but a bad value means a damaged file.
-  if (!f.unset('max_position_embeddings')) f.positiveInt('max_position_embeddings');
-  const config: GemmaConfig = {
-    family,
-    vocabSize,
-    hiddenSize,
-    intermediateSize: f.positiveInt('intermediate_size'),
-    numLayers: f.positiveInt('num_hidden_layers'),
-    numHeads,
-    numKvHeads,
-    headDim,
-    rmsNormEps: f.positiveNumber('rms_norm_eps', 1e-6),
-    ropeTheta: f.positiveNumber('rope_theta', 10000),
-    numLabels: f.positiveInt('num_labels', 3),
-    padTokenId,
-  };
-  if (family === 'gemma2') {
-    config.queryPreAttnScalar = f.positiveNumber('query_pre_attn_scalar', config.headDim);
-    config.slidingWindow = f.positiveInt('sliding_window', 4096);
-    // null (or absent) means no cap; a cap of 0 or below would flip or flatten the logits.
-    config.attnSoftcap = f.optionalPositiveNumber('attn_logit_softcapping') ?? 0;
-    config.finalSoftcap = f.optionalPositiveNumber('final_logit_softcapping') ?? 0;
-    if (!f.unset('layer_types')) config.layerTypes = layerTypesOf(f, config.numLayers);
-  }
+  const config = parseConfig(hfGemmaConfigSchema, json, {
+    source: file,
+    topLevel: true,
+    preview: jsonPreview,
+  });
   validateConfig(config, file);
   return config;
-}
-
-function layerTypesOf(f: HfFields, numLayers: number): AttentionKind[] {
-  const v = f.get('layer_types');
-  const mustBe = `a list of ${numLayers} entries (one per layer), each ${ATTENTION_KINDS.join(' or ')}`;
-  if (!Array.isArray(v) || v.length !== numLayers) return f.fail('layer_types', mustBe);
-  const bad = v.findIndex((k) => !(ATTENTION_KINDS as readonly unknown[]).includes(k));
-  if (bad >= 0) f.fail('layer_types', `${mustBe}; entry ${bad} is not`);
-  return [...v] as AttentionKind[];
 }
 
 /** Checks the invariants the model relies on (gemmaConfigSchema); errors name the field. */
