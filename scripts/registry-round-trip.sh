@@ -10,8 +10,9 @@
 #          adapter x collator on wasm and cpu-native (scripts/smoke/smoke.mjs checks each record).
 #   all    every public package: each loads by `import` and by `require`.
 # Each install's lockfile must resolve every @gft/* package to the version and the integrity
-# the registry holds. Nothing leaves the machine: @gft/* has no uplink, so a package that was not
-# published fails to install instead of coming from npmjs.org; other packages are proxied.
+# the registry holds. No @gft/* package leaves the machine or comes from outside it: @gft/* has
+# no uplink, so one that was not published fails to install instead of coming from npmjs.org.
+# Everything else (verdaccio itself, tfjs, ...) comes from npmjs.org, proxied by the registry.
 # Needs built packages (`pnpm build`); the checkout itself is not modified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,10 @@ ROOT=$(pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gft-registry-XXXXXX")
 REGISTRY_PID=
 cleanup() {
-  if [ -n "$REGISTRY_PID" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; fi
+  if [ -n "$REGISTRY_PID" ]; then
+    kill "$REGISTRY_PID" 2>/dev/null || true
+    wait "$REGISTRY_PID" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -55,10 +59,14 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -sf "${REGISTRY}-/ping" >/dev/null || { echo "registry-round-trip: verdaccio did not answer at $REGISTRY" >&2; exit 1; }
+# Whoever answered must be our verdaccio: had another process taken the port first, ours
+# would have exited on EADDRINUSE.
+kill -0 "$REGISTRY_PID" 2>/dev/null || { cat "$WORK/registry/verdaccio.log" >&2; echo "registry-round-trip: port $PORT was taken" >&2; exit 1; }
 # One user, created through the registry's adduser endpoint, whose token publishes.
 TOKEN=$(curl -sf -X PUT -H 'content-type: application/json' \
   -d '{"name":"gft-ci","password":"local-registry-only"}' \
-  "${REGISTRY}-/user/org.couchdb.user:gft-ci" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
+  "${REGISTRY}-/user/org.couchdb.user:gft-ci" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token ?? ''))")
+[ -n "$TOKEN" ] || { echo "registry-round-trip: the registry gave no token for the publishing user" >&2; exit 1; }
 # npm and pnpm read this file instead of the user's own: only this registry, with this token.
 cat >"$WORK/npmrc" <<EOF
 registry=$REGISTRY
@@ -104,7 +112,7 @@ echo "::: changeset publish (to $REGISTRY)"
   cat "$WORK/publish.log" >&2
   exit 1
 }
-grep -E 'published|New tag|error' "$WORK/publish.log" | sed 's/^/  /' | head -40
+{ grep -E 'published|New tag|error' "$WORK/publish.log" || true; } | awk 'NR <= 40 { print "  " $0 }'
 # Every public package must now be on the registry at its new version, with no workspace: range.
 node - "$WORK/after.txt" "$REGISTRY" <<'EOF'
 const { readFileSync } = require('node:fs');
@@ -177,11 +185,11 @@ case "$version_line" in
   "gft $cli_version (@gft/core $core_version,"*) ;;
   *) echo "registry-round-trip: gft --version says '$version_line', published @gft/cli $cli_version and @gft/core $core_version" >&2; exit 1 ;;
 esac
-addon=$(find node_modules/@gft/native/prebuilds -name '*.node' | head -1)
+addon=$(cd node_modules/@gft/native && find prebuilds -name '*.node' -print -quit)
 [ -n "$addon" ] || { echo "registry-round-trip: @gft/native arrived without its prebuilt addon" >&2; exit 1; }
-cmp -s "$addon" "$ROOT/packages/native/prebuilds/$(basename "$(dirname "$addon")")/$(basename "$addon")" ||
+cmp -s "node_modules/@gft/native/$addon" "$ROOT/packages/native/$addon" ||
   { echo "registry-round-trip: $addon differs from the addon that was published" >&2; exit 1; }
-echo "  @gft/native's prebuilt addon arrived intact ($addon, $(du -h "$addon" | cut -f1))"
+echo "  @gft/native's prebuilt addon arrived intact ($addon, $(du -h "node_modules/@gft/native/$addon" | cut -f1))"
 echo "::: gft bench --preset tiny (every adapter x collator; wasm and cpu-native from the prebuilt addon)"
 node "$ROOT/scripts/smoke/smoke.mjs" --gft node_modules/.bin/gft --out "$WORK/smoke" --only bench --backends wasm,cpu-native
 echo "cli project done ($(elapsed))"

@@ -149,7 +149,7 @@ export async function createTokenizerPool(
         pool.run(task).catch((cause: unknown) => {
           throw new GftError('BAD_INPUT', `${label}: ${messageOf(cause)}`, {
             cause,
-            where: `${op} item ${first}..${first + chunkSize - 1}`,
+            where: `${op} item ${first}..${Math.min(first + chunkSize, items.length) - 1}`,
           });
         }),
       );

@@ -98,6 +98,8 @@ function tokenIds(count: number, help: string) {
   return v.pipe(
     v.array(id, mustBe),
     v.length(count, mustBe),
+    // Two equal ids would make two outcomes one logit: a head that cannot tell them apart.
+    v.check((ids) => new Set(ids).size === ids.length, `${count} different token ids (${help})`),
     v.description(help),
     kindOf<number[]>('ints'),
   );
@@ -207,7 +209,10 @@ export const runConfigSchema = v.strictObject(
 );
 
 /** A complete run config: what the commands read. */
-export type RunConfig = v.InferOutput<typeof runConfigSchema>;
+/** What a config file or the flags may hold, old spellings included. */
+export type RunConfigInput = v.InferOutput<typeof runConfigSchema>;
+/** A run's config after loadConfig: `checkpoint` has become `model` (config.ts). */
+export type RunConfig = Omit<RunConfigInput, 'checkpoint'>;
 
 /**
  * A `--config` file: any subset of the fields, nothing else, plus `$schema` (the editor's

@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { GftError, parseConfig } from '@gft/core';
-import { CONFIG_FIELDS, type Kind, type RunConfig, runConfigFileSchema } from './config-schema.js';
+import {
+  CONFIG_FIELDS,
+  type Kind,
+  type RunConfig,
+  type RunConfigInput,
+  runConfigFileSchema,
+} from './config-schema.js';
 
 export { CONFIG_FIELDS, type ConfigField, type Kind, type RunConfig } from './config-schema.js';
 
@@ -101,7 +107,7 @@ function fromFlag(kind: Kind, value: unknown): unknown {
  * Validates a partial config from `source`: a config file's parsed JSON, or `flags` (text
  * converted by each field's kind). Unknown fields are errors; `$schema` is dropped.
  */
-export function validateConfig(raw: unknown, source: string): Partial<RunConfig> {
+export function validateConfig(raw: unknown, source: string): Partial<RunConfigInput> {
   let input = raw;
   if (source === 'flags' && typeof raw === 'object' && raw !== null) {
     input = Object.fromEntries(
@@ -125,7 +131,7 @@ export function validateConfig(raw: unknown, source: string): Partial<RunConfig>
  * with `checkpointDir` (gft's training checkpoints): it is read as `model`, with one line on
  * stderr, and giving both is refused.
  */
-function withModelRenamed(config: Partial<RunConfig>, source: string): Partial<RunConfig> {
+function withModelRenamed(config: Partial<RunConfigInput>, source: string): Partial<RunConfig> {
   const { checkpoint, ...rest } = config;
   if (checkpoint === undefined) return rest;
   const flag = source === 'flags';
@@ -143,7 +149,7 @@ function withModelRenamed(config: Partial<RunConfig>, source: string): Partial<R
 }
 
 export function loadConfig(file: string | undefined, flags: Record<string, unknown>): RunConfig {
-  let fromFile: Partial<RunConfig> = {};
+  let fromFile: Partial<RunConfigInput> = {};
   if (file) {
     let raw: unknown;
     try {

@@ -43,6 +43,9 @@ describe('runHead', () => {
       ...loadConfig(undefined, { head: 'verdict', verdictTokens: '65,66,67' }),
     };
     expect(await runHead(given, tokenizer)).toEqual({ kind: 'verdict', tokenIds: [65, 66, 67] });
+    expect(() => loadConfig(undefined, { head: 'verdict', verdictTokens: '65,65,67' })).toThrow(
+      /field 'verdictTokens' must be 3 different token ids .*got \[65,65,67\]/,
+    );
     for (const bad of ['65,66', '65,B,67', '65,-1,67', '65,66.5,67']) {
       expect(() => loadConfig(undefined, { head: 'verdict', verdictTokens: bad })).toThrow(
         /field 'verdictTokens(\.\d)?' must be 3 token ids, integers >= 0/,

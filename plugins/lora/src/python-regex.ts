@@ -1,7 +1,9 @@
 /**
  * A Python regular expression (as PEFT's `re.fullmatch` reads it) compiled into a JavaScript
- * RegExp that accepts exactly the same whole strings. Python spellings JavaScript lacks
- * are rewritten when the rewrite is exact (`(?P<n>`, `(?P=n)`, `\A`, `\Z`, `{,n}`); any
+ * RegExp that accepts the same whole module names. (Python's `\d \w \s \b` also take
+ * non-ASCII characters, JavaScript's without `u` do not: the same for the ASCII names
+ * modules have.) Python spellings JavaScript lacks are rewritten when the rewrite is exact
+ * (`(?P<n>`, `(?P=n)`, `\A`, `\Z`, `{,n}`, `{,}`); any
  * other construct is refused with the reason rather than run with a different meaning,
  * because without the `u` flag JavaScript quietly reads e.g. `\Z` as the letter Z.
  *
@@ -58,8 +60,8 @@ export function translatePythonRegex(expr: string): { source: string } | { error
       i += backref[0].length - 1;
       continue;
     }
-    // Python reads {,n} as {0,n}; JavaScript (without `u`) as the literal text.
-    const upTo = /^\{,(\d+)\}/.exec(expr.slice(i));
+    // Python reads {,n} as {0,n} and {,} as {0,}; JavaScript (without `u`) as literal text.
+    const upTo = /^\{,(\d*)\}/.exec(expr.slice(i));
     if (upTo) {
       out += `{0,${upTo[1]}}`;
       i += upTo[0].length - 1;

@@ -176,6 +176,10 @@ describe('translatePythonRegex', () => {
     expect(re.test('q_proj_k')).toBe(false);
     expect(fullMatchRegex('a{,2}').test('aa')).toBe(true);
     expect(fullMatchRegex('a{,2}').test('a{,2}')).toBe(false);
+    // {,} is {0,} in Python (unbounded), never the literal text.
+    expect(fullMatchRegex('a{,}').test('aaaa')).toBe(true);
+    expect(fullMatchRegex('a{,}').test('')).toBe(true);
+    expect(fullMatchRegex('a{,}').test('a{,}')).toBe(false);
     expect(fullMatchRegex('[]a]+').test(']a]')).toBe(true);
   });
 });
