@@ -5,7 +5,7 @@
  * is stale.
  */
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { runConfigFileSchema } from './config-schema.js';
+import { runConfigFileSchema, UNIQUE_ITEMS_CHECKS } from './config-schema.js';
 
 /** Where a config file's `"$schema"` can point once @gft/cli is installed in the project. */
 export const CONFIG_SCHEMA_PATH = './node_modules/@gft/cli/config.schema.json';
@@ -19,6 +19,8 @@ export function configJsonSchema(): Record<string, unknown> {
     // The one custom schema is `adapterOptions`, a JSON object (config-schema.ts).
     overrideSchema: ({ valibotSchema }) =>
       valibotSchema.type === 'custom' ? { type: 'object' } : undefined,
+    overrideAction: ({ valibotAction, jsonSchema }) =>
+      UNIQUE_ITEMS_CHECKS.has(valibotAction) ? { ...jsonSchema, uniqueItems: true } : undefined,
   });
   return {
     ...schema,

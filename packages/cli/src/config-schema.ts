@@ -92,14 +92,23 @@ function names(help: string) {
   );
 }
 
+/** Checks that JSON Schema writes as `uniqueItems` (config-json-schema.ts). */
+export const UNIQUE_ITEMS_CHECKS = new WeakSet<object>();
+
+function distinctItems(mustBe: string) {
+  // Two equal verdict ids would make two outcomes one logit: a head that cannot tell them apart.
+  const check = v.check((items: number[]) => new Set(items).size === items.length, mustBe);
+  UNIQUE_ITEMS_CHECKS.add(check);
+  return check;
+}
+
 function tokenIds(count: number, help: string) {
   const mustBe = `${count} token ids, integers >= 0 (comma-separated on the command line) (${help})`;
   const id = v.pipe(v.number(mustBe), v.safeInteger(mustBe), v.minValue(0, mustBe));
   return v.pipe(
     v.array(id, mustBe),
     v.length(count, mustBe),
-    // Two equal ids would make two outcomes one logit: a head that cannot tell them apart.
-    v.check((ids) => new Set(ids).size === ids.length, `${count} different token ids (${help})`),
+    distinctItems(`${count} different token ids (${help})`),
     v.description(help),
     kindOf<number[]>('ints'),
   );
