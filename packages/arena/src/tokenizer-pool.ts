@@ -46,11 +46,16 @@ export const DEFAULT_NUM_WORKERS = 4;
 /** How long a worker may take to build its tokenizer before the pool gives up. */
 const START_TIMEOUT_MS = 120_000;
 
-/** Resolves a worker spec's module to a URL: from the working directory, then from here. */
+/**
+ * Resolves a worker spec's module to a URL: from here first, so that a spec naming
+ * `@gft/core/tokenizers` loads the copy this pool's own @gft/core is (a snapshot is read by
+ * the code that wrote it, not by another copy the project happens to have), then from the
+ * working directory, where a project's own tokenizer plugins are.
+ */
 export function resolveWorkerModule(module: string): string {
   if (module.startsWith('file:')) return module;
   if (isAbsolute(module)) return pathToFileURL(module).href;
-  const bases = [join(process.cwd(), 'noop.js'), import.meta.url];
+  const bases = [import.meta.url, join(process.cwd(), 'noop.js')];
   for (const base of bases) {
     try {
       return pathToFileURL(createRequire(base).resolve(module)).href;
@@ -60,7 +65,7 @@ export function resolveWorkerModule(module: string): string {
   }
   throw new GftError(
     'PLUGIN_LOAD_FAILED',
-    `tokenizer worker: cannot resolve module '${module}' from ${process.cwd()} or @gft/arena; ` +
+    `tokenizer worker: cannot resolve module '${module}' from @gft/arena or ${process.cwd()}; ` +
       'install it where the run starts, or use numWorkers: 0',
     { where: module },
   );
