@@ -8,12 +8,12 @@ import * as v from 'valibot';
 const POSITIVE_INTEGER = 'a positive integer';
 const POSITIVE = 'a finite number > 0';
 
-const positiveInteger = v.pipe(
+export const positiveInteger = v.pipe(
   v.number(POSITIVE_INTEGER),
   v.safeInteger(POSITIVE_INTEGER),
   v.minValue(1, POSITIVE_INTEGER),
 );
-const positive = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE));
+export const positive = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE));
 const SOFTCAP = 'a finite number > 0, or 0 for no cap';
 const softcap = v.pipe(v.number(SOFTCAP), v.finite(SOFTCAP), v.minValue(0, SOFTCAP));
 const TOKEN_ID = 'a token id (integer >= 0)';

@@ -11,16 +11,10 @@ import {
   type AttentionKind,
   GEMMA_FAMILIES,
   type GemmaConfig,
+  positive,
+  positiveInteger,
 } from './config-schema.js';
 
-const POSITIVE_INTEGER = 'a positive integer';
-const POSITIVE = 'a finite number > 0';
-const positiveInteger = v.pipe(
-  v.number(POSITIVE_INTEGER),
-  v.safeInteger(POSITIVE_INTEGER),
-  v.minValue(1, POSITIVE_INTEGER),
-);
-const positive = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE));
 /** Absent or null: how Hugging Face writes "not set". */
 const unsetOr = <S extends v.GenericSchema>(schema: S) => v.nullish(schema);
 
