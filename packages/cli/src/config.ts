@@ -13,7 +13,13 @@ import {
   runConfigFileSchema,
 } from './config-schema.js';
 
-export { CONFIG_FIELDS, type ConfigField, type Kind, type RunConfig } from './config-schema.js';
+export {
+  CONFIG_FIELDS,
+  type ConfigField,
+  type Kind,
+  type RunConfig,
+  type RunConfigInput,
+} from './config-schema.js';
 
 export const DEFAULT_CONFIG: RunConfig = {
   preset: 'small',

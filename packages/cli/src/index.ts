@@ -9,6 +9,7 @@ export {
   type Kind as ConfigFieldKind,
   loadConfig,
   type RunConfig,
+  type RunConfigInput,
   validateConfig,
 } from './config.js';
 export { CONFIG_SCHEMA_PATH, configJsonSchema } from './config-json-schema.js';
