@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verdictTokenIds } from '@gft/arena';
-import { findSharedDir } from '@gft/core/testing';
+import { goldenFixturesDir } from '@gft/core/testing';
 import { gemmaTokenizer } from '@gft/tokenizer-gemma';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, loadConfig, type RunConfig } from './config.js';
@@ -73,7 +73,7 @@ describe('runHead', () => {
 describe('buildModel with the verdict head', () => {
   it("reports a checkpoint's score.weight the verdict head leaves unread", async () => {
     const run = config({
-      model: join(findSharedDir(), 'fixtures', 'tiny-gemma2'),
+      model: join(goldenFixturesDir(), 'tiny-gemma2'),
       tokenizer: 'gemma2',
       head: 'verdict',
       // The fixture's vocabulary has 512 entries: the Gemma-2 letters' ids do not fit.
