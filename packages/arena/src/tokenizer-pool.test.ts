@@ -1,6 +1,7 @@
 /** The tokenizer pool with the real Gemma-2 tokenizer (built once for the file) and a plugin's own. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { GftError, type Tokenizer } from '@gft/core';
+import { needs } from '@gft/core/testing';
 import { gemmaTokenizer } from '@gft/tokenizer-gemma';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { charTokenizer, FAIL_MARK } from '../test/fixtures/char-tokenizer.mjs';
@@ -130,25 +131,20 @@ describe('a plugin tokenizer without a snapshot', () => {
   });
 
   const procStatus = '/proc/self/status';
-  const canCountThreads = existsSync(procStatus);
-  it.skipIf(!canCountThreads)(
-    canCountThreads
-      ? 'close() ends every worker thread'
-      : 'close() ends every worker thread (skipped: needs Linux /proc to count threads)',
-    async () => {
-      const threads = (): number =>
-        Number(/Threads:\s+(\d+)/.exec(readFileSync(procStatus, 'utf8'))![1]);
-      const charPool = await createTokenizerPool(chars, { numWorkers: 3 });
-      await charPool.encodeMany(['ok']);
-      const open = threads();
-      await charPool.close();
-      // A thread leaves the process's count only once the OS has reaped it, a moment after
-      // close() resolves: wait for it rather than sample once.
-      await vi.waitFor(() => expect(open - threads()).toBeGreaterThanOrEqual(3), {
-        timeout: 10_000,
-        interval: 50,
-      });
-      await charPool.close();
-    },
-  );
+  const proc = needs('proc-fs');
+  it.skipIf(!proc.ok)(proc.title('close() ends every worker thread'), async () => {
+    const threads = (): number =>
+      Number(/Threads:\s+(\d+)/.exec(readFileSync(procStatus, 'utf8'))![1]);
+    const charPool = await createTokenizerPool(chars, { numWorkers: 3 });
+    await charPool.encodeMany(['ok']);
+    const open = threads();
+    await charPool.close();
+    // A thread leaves the process's count only once the OS has reaped it, a moment after
+    // close() resolves: wait for it rather than sample once.
+    await vi.waitFor(() => expect(open - threads()).toBeGreaterThanOrEqual(3), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    await charPool.close();
+  });
 });

@@ -63,6 +63,12 @@ export const REQUIREMENTS = {
     // Whether the SIMT addon loads and opens is the test's probe.
     paths: () => [],
   },
+  'proc-fs': {
+    provides: "Linux's /proc, where a test counts this process's threads (/proc/self/status)",
+    // Nothing to hash: /proc is the kernel's view of the running process, not installed state.
+    paths: () => [],
+    missing: () => missingPath('/proc/self/status'),
+  },
   'cuda-gpu': {
     provides: 'an NVIDIA GPU and driver the CUDA device of the native addon can open',
     // Whether the device opens is the test's probe (the plugin under test opens it).
