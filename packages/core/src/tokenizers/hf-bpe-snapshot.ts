@@ -87,13 +87,23 @@ function shared(length: number): Int32Array {
 }
 
 /**
+ * A tokenizer.json without model.vocab and model.merges (a few kB): what a snapshot carries
+ * besides its tables, and all a tokenizer needs to keep of the parsed file after setup.
+ */
+export function tokenizerJsonShell(json: object): object {
+  const model = (json as { model?: object }).model ?? {};
+  return { ...json, model: { ...model, vocab: {}, merges: [] } };
+}
+
+/**
  * Copies a loaded library tokenizer, or returns undefined when it is not a BPE model whose
  * vocabulary is a one-to-one id <-> token list and whose merges join vocabulary tokens: only
- * then does looking merges up by id give the library's own result.
+ * then does looking merges up by id give the library's own result. `jsonShell` is its
+ * tokenizer.json's tokenizerJsonShell.
  */
 export function snapshotHfBpe(
   tokenizer: unknown,
-  json: object,
+  jsonShell: object,
   config: object,
 ): HfBpeSnapshot | undefined {
   const model = bpeModelOf(tokenizer);
@@ -126,10 +136,9 @@ export function snapshotHfBpe(
     }
     mergeTable.set([left, right, rank], slot * 3);
   }
-  const modelJson = (json as { model?: object }).model ?? {};
   return {
     format: 'gft-hf-bpe/1',
-    json: { ...json, model: { ...modelJson, vocab: {}, merges: [] } },
+    json: jsonShell,
     config,
     tokens: parts.join(''),
     tokenEnds,

@@ -11,6 +11,7 @@ import {
   isHfBpeSnapshot,
   restoreHfBpe,
   snapshotHfBpe,
+  tokenizerJsonShell,
 } from './hf-bpe-snapshot.js';
 
 interface HfTokenizerImpl {
@@ -160,8 +161,7 @@ export function hfTokenizer(options: HfTokenizerOptions): Tokenizer {
         load = () => restoreHfBpe(given, construct);
       } else {
         const json = await loadJson();
-        const model = (json as { model?: object }).model;
-        jsonShell = { ...json, model: { ...model, vocab: {}, merges: [] } };
+        jsonShell = tokenizerJsonShell(json);
         load = () => construct(json, options.config ?? {});
       }
       impl = asBadInput('is not a tokenizer.json that @huggingface/tokenizers can load', () => {
