@@ -12,7 +12,7 @@
  * Not here: choosing sites (dora.ts), files (peft-files.ts).
  */
 import { GftError, type Linear, type LinearSite, tf, type WeightSource } from '@gft/core';
-import { kaimingUniform } from './kaiming-init.js';
+import { kaimingUniformA } from '@gft/plugin-lora';
 
 /** Trainable keys relative to the site: PEFT's tensor names, so saving needs no mapping. */
 export const DORA_KEYS = {
@@ -122,7 +122,7 @@ export function doraLinear(
   const { r, scale } = config;
   const [out, inF] = [site.outFeatures, site.inFeatures];
   const weight = tf.tensor2d(denseWeight(site, source), [out, inF]);
-  const a = kaimingUniform(r, inF, config.seed, site.name);
+  const a = kaimingUniformA(r, inF, config.seed, site.name);
   // tidy frees the initial values; the variables survive it.
   const loraA = tf.tidy(() => tf.variable(tf.tensor2d(a, [r, inF]), true));
   const loraB = tf.tidy(() => tf.variable(tf.zeros([out, r]), true));
