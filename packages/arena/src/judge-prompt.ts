@@ -6,7 +6,7 @@
  */
 import type { TokenizedRow } from '@gft/core';
 import { DEFAULT_JUDGE_TEMPLATE, type JudgeTemplate } from './judge-template.js';
-import type { ArenaRecord } from './record.js';
+import { type ArenaRecord, turnCount } from './record.js';
 import { MIN_TOKENS_PER_PIECE, planTruncation } from './truncation.js';
 
 export type PieceRole = 'frame' | 'header' | 'prompt' | 'responseA' | 'responseB';
@@ -118,7 +118,7 @@ export function buildJudgeRow(
     text: texts.join(''),
     truncated: plan.truncated,
     fullLength: plan.fullLength,
-    turns: record.prompt.length,
+    turns: turnCount(record),
     droppedTurns: plan.droppedTurns,
     swapped: record.swapped ?? false,
   };

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GftError, type Tokenizer, type TokenizerWorkerSpec } from '@gft/core';
+import { messageOf } from './readers/bad-row.js';
 import {
   tokenizerWorkerUrl,
   type WorkerReady,
@@ -173,8 +174,4 @@ export async function createTokenizerPool(
       await pool.destroy();
     },
   };
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
