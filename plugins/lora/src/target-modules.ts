@@ -43,12 +43,12 @@ const LAYER_NORMS = [
   'post_feedforward_layernorm',
 ];
 
-const namesByLayerCount = new Map<number, readonly ModuleEntry[]>();
+// Every config read asks for LAYER_BOUND layers; building 4,600 entries each time is waste.
+let boundNames: readonly ModuleEntry[] | undefined;
 
 /** Every module (not parameter) of gft's model with `numLayers` layers, in named_modules order. */
 export function gemmaModuleNames(numLayers: number): readonly ModuleEntry[] {
-  const known = namesByLayerCount.get(numLayers);
-  if (known) return known;
+  if (numLayers === LAYER_BOUND && boundNames) return boundNames;
   const out: ModuleEntry[] = [
     { name: 'model' },
     { name: 'model.embed_tokens' },
@@ -66,8 +66,7 @@ export function gemmaModuleNames(numLayers: number): readonly ModuleEntry[] {
     for (const norm of LAYER_NORMS) out.push({ name: `${at}.${norm}`, layer });
   }
   out.push({ name: 'model.norm' }, { name: 'model.rotary_emb' }, { name: 'score' });
-  // Every config read asks for the same bound; building 4,600 entries each time is waste.
-  if (numLayers === LAYER_BOUND) namesByLayerCount.set(numLayers, out);
+  if (numLayers === LAYER_BOUND) boundNames = out;
   return out;
 }
 
@@ -179,8 +178,9 @@ export function resolveTargetModules(
     ...(options.layersToTransform ?? []).map((l) => l + 1),
   );
   const modules = gemmaModuleNames(numLayers);
-  const wrappable = modules.filter((m) => m.linear).map((m) => m.name);
-  const known = `gft's LoRA wraps ${abbreviateModuleNames(wrappable)} (<i>: layer index)`;
+  // Only an error names them: not worth abbreviating 900 names on every successful read.
+  const known = () =>
+    `gft's LoRA wraps ${abbreviateModuleNames(modules.filter((m) => m.linear).map((m) => m.name))} (<i>: layer index)`;
   const matched = matchTargetModules(target, modules, options);
 
   if (typeof target !== 'string') {
@@ -191,7 +191,7 @@ export function resolveTargetModules(
     if (dead.length > 0) {
       throw new TargetModulesError(
         dead,
-        `is not supported: no module of the model is named so or ends so; ${known}`,
+        `is not supported: no module of the model is named so or ends so; ${known()}`,
       );
     }
   }
@@ -200,13 +200,13 @@ export function resolveTargetModules(
       typeof target === 'string'
         ? ' (a string is a regular expression that must match a whole module name, as PEFT\'s re.fullmatch does: "q_proj" matches nothing, ".*\\\\.q_proj" matches every q_proj)'
         : '';
-    throw new TargetModulesError(target, `matches no module${hint}; ${known}`);
+    throw new TargetModulesError(target, `matches no module${hint}; ${known()}`);
   }
   const unwrappable = matched.filter((m) => !m.linear).map((m) => m.name);
   if (unwrappable.length > 0) {
     throw new TargetModulesError(
       target,
-      `matches ${abbreviateModuleNames(unwrappable)}, which gft's LoRA cannot wrap; ${known}`,
+      `matches ${abbreviateModuleNames(unwrappable)}, which gft's LoRA cannot wrap; ${known()}`,
     );
   }
   const layersOf = new Map<LinearModule, number[]>();
