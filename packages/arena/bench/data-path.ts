@@ -8,19 +8,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CollateOrder,
-  type Collator,
-  packingStats,
-  paddingCollator,
-  type Tokenizer,
-} from '@gft/core';
+import { type CollateOrder, type Collator, paddingCollator, type Tokenizer } from '@gft/core';
 import { arenaDataDir } from '@gft/core/testing';
 import { varlenPacking } from '@gft/plugin-varlen-packing';
 import { bundledGemmaTokenizerFile, gemmaTokenizer } from '@gft/tokenizer-gemma';
 import {
   type ArenaRecord,
-  createLoader,
+  batchingStats,
   createTokenizerPool,
   formatJudgePrompt,
   lengthDistribution,
@@ -143,21 +137,17 @@ async function main(): Promise<void> {
   let paddedKeep = 0;
   for (const order of orders) {
     for (const collator of collators) {
-      const loader = createLoader(rows, {
-        collator,
+      t = performance.now();
+      const stats = batchingStats(rows, collator, {
         batchSize: 80,
         maxTokens: 16384,
         seed: 0,
         order,
       });
-      t = performance.now();
-      const batches = [...loader.epoch(0)];
       const ms = performance.now() - t;
-      const stats = packingStats(batches.flatMap((b) => b.microBatches));
-      const perBatch = batches.map((b) => b.stats.efficiency);
       if (order === 'keep' && collator.layout === 'padded') paddedKeep = stats.microBatches;
       console.log(
-        `${collator.name.padEnd(14)} order ${order.padEnd(20)}: ${batches.length} batches, ${stats.microBatches} micro-batches, efficiency ${stats.efficiency.toFixed(3)} (per batch ${Math.min(...perBatch).toFixed(3)}-${Math.max(...perBatch).toFixed(3)}), computed ${stats.computedTokens} for ${stats.realTokens} real tokens, collate ${ms.toFixed(0)} ms` +
+        `${collator.name.padEnd(14)} order ${order.padEnd(20)}: ${stats.loaderBatches} batches, ${stats.microBatches} micro-batches, efficiency ${stats.efficiency.toFixed(3)} (per batch ${stats.batchEfficiency.min.toFixed(3)}-${stats.batchEfficiency.max.toFixed(3)}), computed ${stats.computedTokens} for ${stats.realTokens} real tokens, collate ${ms.toFixed(0)} ms` +
           (paddedKeep && collator.layout === 'packed'
             ? `; micro-batches vs padded/keep: ${(stats.microBatches / paddedKeep).toFixed(2)}x`
             : ''),
