@@ -113,11 +113,13 @@ echo "::: changeset publish (to $REGISTRY)"
   exit 1
 }
 { grep -E 'published|New tag|error' "$WORK/publish.log" || true; } | awk 'NR <= 40 { print "  " $0 }'
-# Every public package must now be on the registry at its new version, with no workspace: range.
-node - "$WORK/after.txt" "$REGISTRY" <<'EOF'
-const { readFileSync } = require('node:fs');
+# Every public package must now be on the registry at its new version, with no workspace: range;
+# what it serves (name version integrity) goes to published.txt for the installs to check.
+node - "$WORK/after.txt" "$REGISTRY" "$WORK/published.txt" <<'EOF'
+const { readFileSync, writeFileSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
-const [list, registry] = process.argv.slice(2);
+const [list, registry, published] = process.argv.slice(2);
+const served = [];
 for (const line of readFileSync(list, 'utf8').trim().split('\n')) {
   const [name, version] = line.split(' ');
   const meta = JSON.parse(
@@ -129,7 +131,9 @@ for (const line of readFileSync(list, 'utf8').trim().split('\n')) {
     }
   }
   if (meta.version !== version) throw new Error(`${name}: the registry has ${meta.version}, expected ${version}`);
+  served.push(`${name} ${version} ${meta.dist.integrity}`);
 }
+writeFileSync(published, `${served.join('\n')}\n`);
 console.log(`  all ${readFileSync(list, 'utf8').trim().split('\n').length} packages are on the registry at their new versions`);
 EOF
 echo "published ($(elapsed))"
@@ -144,11 +148,12 @@ install_project() {
   echo "::: npm install $* (fresh project: $WORK/$name)"
   npm install --no-audit --no-fund --loglevel=error "$@"
   # The lockfile must name, for every @gft/* package, exactly what the registry serves.
-  node - "$WORK/after.txt" "$REGISTRY" <<'EOF'
+  node - "$WORK/published.txt" "$REGISTRY" <<'EOF'
 const { readFileSync } = require('node:fs');
-const { execFileSync } = require('node:child_process');
 const [list, registry] = process.argv.slice(2);
-const expected = new Map(readFileSync(list, 'utf8').trim().split('\n').map((l) => l.split(' ')));
+const served = readFileSync(list, 'utf8').trim().split('\n').map((l) => l.split(' '));
+const expected = new Map(served.map(([name, version]) => [name, version]));
+const integrityOf = new Map(served.map(([name, , integrity]) => [name, integrity]));
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
 const gft = Object.entries(lock.packages).filter(([path]) => path.includes('node_modules/@gft/'));
 if (gft.length === 0) throw new Error('no @gft/* package in package-lock.json');
@@ -158,9 +163,7 @@ for (const [path, entry] of gft) {
     throw new Error(`${path}: installed ${entry.version}, published ${expected.get(name)}`);
   }
   if (entry.resolved && !entry.resolved.startsWith(registry)) throw new Error(`${path} came from ${entry.resolved}`);
-  const integrity = execFileSync('npm', ['view', `${name}@${entry.version}`, 'dist.integrity', '--registry', registry], {
-    encoding: 'utf8',
-  }).trim();
+  const integrity = integrityOf.get(name);
   if (entry.integrity !== integrity) throw new Error(`${path}: integrity ${entry.integrity}, registry ${integrity}`);
   console.log(`  ${name}@${entry.version} from the registry (integrity checked)`);
 }
